@@ -5,8 +5,8 @@ import java.util.OptionalLong;
 /**
  * C -> M: connect {@code nCircs} circuits to relay {@code fp} for measurement {@code measId}.
  *
- * @param bw the share of measurement traffic (bytes/s) this measurer should provide; empty means
- *     as fast as it can
+ * @param bw the share of measurement traffic (bytes/s) this measurer should provide; empty means as
+ *     fast as it can
  */
 public record ConnectToRelay(long measId, String fp, int nCircs, int dur, OptionalLong bw)
     implements Message {

@@ -1,0 +1,2 @@
+/** The operator control socket: line framing over TCP, command parsing and replies. */
+package org.flashflow.coord.control;
