@@ -1,0 +1,18 @@
+package org.flashflow.proto;
+
+/**
+ * A peer sent bytes that are not a valid message. Checked, because the only right reaction (close
+ * that one connection and log the peer) belongs to the caller, and it must not be forgotten. The
+ * message is one line meant for a WARN log; it never echoes the peer's raw input.
+ */
+public final class ProtocolException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  public ProtocolException(String message) {
+    super(message);
+  }
+
+  public ProtocolException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
