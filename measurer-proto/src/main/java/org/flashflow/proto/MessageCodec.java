@@ -149,32 +149,26 @@ public final class MessageCodec {
       throw new ProtocolException("unknown msg_type " + truncate(tag.asText()));
     }
     try {
-      switch (type.get()) {
-        case CONNECT_TO_RELAY:
-          return connectToRelay(tree, "ConnectToRelay");
-        case CONNECTED_TO_RELAY:
-          return connectedToRelay(tree);
-        case FAILURE:
-          return failure(tree);
-        case GO:
-          return new Go(measId(tree, MEAS_ID, "Go"));
-        case BW_REPORT:
-          return bwReport(tree);
-      }
+      return switch (type.get()) {
+        case CONNECT_TO_RELAY -> connectToRelay(tree, "ConnectToRelay");
+        case CONNECTED_TO_RELAY -> connectedToRelay(tree);
+        case FAILURE -> failure(tree);
+        case GO -> new Go(measId(tree, MEAS_ID, "Go"));
+        case BW_REPORT -> bwReport(tree);
+      };
     } catch (IllegalArgumentException e) {
       // Only reached if a record check is stricter than the codec's own; still the peer's fault.
       throw new ProtocolException("invalid " + type.get() + ": " + e.getMessage(), e);
     }
-    throw new AssertionError("unhandled message type " + type.get());
   }
 
   private static ConnectToRelay connectToRelay(JsonNode o, String where) throws ProtocolException {
     long measId = measId(o, MEAS_ID, where);
     String fp = requireString(o, "fp", where);
     try {
-      fp = Checks.fingerprint(fp, "fp");
+      fp = Checks.fingerprint(fp, "field `fp` in " + where);
     } catch (IllegalArgumentException e) {
-      throw new ProtocolException("invalid " + where + ": " + e.getMessage(), e);
+      throw new ProtocolException(e.getMessage(), e);
     }
     int nCircs = requireInt(o, "n_circs", 1, where);
     int dur = requireInt(o, "dur", 1, where);
@@ -305,22 +299,15 @@ public final class MessageCodec {
 
   /** The kind of a JSON value, never its content (which may be huge or hostile). */
   private static String describe(JsonNode v) {
-    switch (v.getNodeType()) {
-      case NULL:
-        return "null";
-      case BOOLEAN:
-        return "a boolean";
-      case STRING:
-        return "a string";
-      case NUMBER:
-        return v.isIntegralNumber() ? "an integer" : "a non-integer number";
-      case ARRAY:
-        return "an array";
-      case OBJECT:
-        return "an object";
-      default:
-        return "a " + v.getNodeType();
-    }
+    return switch (v.getNodeType()) {
+      case NULL -> "null";
+      case BOOLEAN -> "a boolean";
+      case STRING -> "a string";
+      case NUMBER -> v.isIntegralNumber() ? "an integer" : "a non-integer number";
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      default -> "a " + v.getNodeType();
+    };
   }
 
   private static String at(JsonLocation loc) {
@@ -334,7 +321,10 @@ public final class MessageCodec {
     if (s == null) {
       return "";
     }
-    String oneLine = s.replaceAll("\\p{Cntrl}", " ");
+    String oneLine =
+        s.replaceAll("\\p{Cntrl}", " ")
+            // Jackson's nested locations say "[Source: REDACTED (...); line: 1, column: 1]"
+            .replaceAll("\\[Source: [^;\\]]*; ", "[");
     return oneLine.length() <= MAX_ERROR_DETAIL
         ? oneLine
         : oneLine.substring(0, MAX_ERROR_DETAIL) + "...";
@@ -343,16 +333,15 @@ public final class MessageCodec {
   // ---- encoding ----
 
   private static void write(JsonGenerator g, Message m) throws IOException {
-    if (m instanceof ConnectToRelay) {
-      writeConnectToRelay(g, (ConnectToRelay) m);
-    } else if (m instanceof ConnectedToRelay) {
+    if (m instanceof ConnectToRelay c) {
+      writeConnectToRelay(g, c);
+    } else if (m instanceof ConnectedToRelay c) {
       g.writeStartObject();
       g.writeNumberField(MSG_TYPE, m.type().wireValue());
       g.writeFieldName("orig");
-      writeConnectToRelay(g, ((ConnectedToRelay) m).orig());
+      writeConnectToRelay(g, c.orig());
       g.writeEndObject();
-    } else if (m instanceof Failure) {
-      Failure f = (Failure) m;
+    } else if (m instanceof Failure f) {
       g.writeStartObject();
       g.writeNumberField(MSG_TYPE, m.type().wireValue());
       g.writeNumberField("code", f.code());
@@ -369,13 +358,12 @@ public final class MessageCodec {
         g.writeNull();
       }
       g.writeEndObject();
-    } else if (m instanceof Go) {
+    } else if (m instanceof Go go) {
       g.writeStartObject();
       g.writeNumberField(MSG_TYPE, m.type().wireValue());
-      g.writeNumberField(MEAS_ID, ((Go) m).measId());
+      g.writeNumberField(MEAS_ID, go.measId());
       g.writeEndObject();
-    } else if (m instanceof BwReport) {
-      BwReport r = (BwReport) m;
+    } else if (m instanceof BwReport r) {
       g.writeStartObject();
       g.writeNumberField(MSG_TYPE, m.type().wireValue());
       g.writeNumberField(MEAS_ID, r.measId());
