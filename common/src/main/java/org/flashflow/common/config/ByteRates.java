@@ -21,7 +21,7 @@ public final class ByteRates {
 
   private static final Pattern FORMAT =
       Pattern.compile(
-          "(\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:([kKMGT]i?)?(B|bit|bits|byte|bytes)(?:/s|ps)?|(/s)?)");
+          "(\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:([kKMGT]i?)?(?:(B|bytes?|bits?)(?:/s|ps)?|(bps))|/s)?");
 
   private static final Map<String, Long> PREFIXES =
       Map.ofEntries(
@@ -52,7 +52,8 @@ public final class ByteRates {
     if (m.group(2) != null) {
       rate = rate.multiply(BigDecimal.valueOf(PREFIXES.get(m.group(2))));
     }
-    if (m.group(3) != null && m.group(3).startsWith("bit")) {
+    boolean bits = m.group(4) != null || (m.group(3) != null && m.group(3).startsWith("bit"));
+    if (bits) {
       rate = rate.divide(BigDecimal.valueOf(8));
     }
     BigInteger bytes = rate.setScale(0, RoundingMode.DOWN).toBigInteger();

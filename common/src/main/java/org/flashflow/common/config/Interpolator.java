@@ -1,7 +1,6 @@
 package org.flashflow.common.config;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,11 +12,13 @@ import java.util.Map;
  * in its own section, so {@code ${coord:keydir}} follows the coordinator's datadir.
  */
 final class Interpolator {
-  /** Deep enough for any sane chain (the defaults use 3), shallow enough to show a runaway one. */
+  /**
+   * Deep enough for any sane chain (the defaults use 3), shallow enough to show a runaway one.
+   * Nothing is cached, so the limit applies to every key alike whatever the order.
+   */
   static final int MAX_DEPTH = 10;
 
   private final Map<String, Map<String, String>> raw;
-  private final Map<String, String> done = new HashMap<>();
 
   private Interpolator(Map<String, Map<String, String>> raw) {
     this.raw = raw;
@@ -40,10 +41,6 @@ final class Interpolator {
 
   private String resolve(String section, String key, List<String> chain) throws ConfigException {
     String id = "[" + section + "] " + key;
-    String cached = done.get(id);
-    if (cached != null) {
-      return cached;
-    }
     if (chain.contains(id)) {
       chain.add(id);
       throw new ConfigException(
@@ -59,7 +56,6 @@ final class Interpolator {
     String value = raw.get(section).get(key);
     String result = substitute(section, key, value, chain);
     chain.remove(chain.size() - 1);
-    done.put(id, result);
     return result;
   }
 
