@@ -27,8 +27,8 @@ import java.util.OptionalLong;
  * <p>Decoding is strict about types, because the peer is only semi-trusted and a coerced value
  * ({@code "123"} read as 123) would hide a broken peer: integers must be JSON integers, strings
  * strings, and every required field present and non-null. Unknown keys are ignored so that newer
- * peers can add fields. Stateless and thread-safe: the Jackson objects held here are immutable once
- * built.
+ * peers can add fields. Stateless and thread-safe: the Jackson reader and factory held here are
+ * configured once, never changed, and documented by Jackson as thread-safe after configuration.
  */
 public final class MessageCodec {
   /** Largest object accepted or produced, in bytes of UTF-8 (protocol.md: 64 KiB). */
@@ -44,7 +44,7 @@ public final class MessageCodec {
                   // Duplicate keys are an error rather than last-wins: two meas_ids in one object
                   // can only be a bug or an attempt to confuse.
                   .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                  // Error messages must not echo the peer's bytes.
+                  // Locations in error messages must not quote the peer's input.
                   .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                   // Pure-ASCII output like Python's json.dumps; this also lets a lone surrogate
                   // received in extra_info be sent on again instead of failing the encoder.
@@ -124,11 +124,13 @@ public final class MessageCodec {
       }
       return tree;
     } catch (JsonProcessingException e) {
+      // No cause: the summary says all a peer's operator needs, and a logged Jackson stack
+      // trace per misbehaving peer would only bury it.
       throw new ProtocolException(
-          "invalid JSON: " + truncate(e.getOriginalMessage()) + at(e.getLocation()), e);
+          "invalid JSON: " + truncate(e.getOriginalMessage()) + at(e.getLocation()));
     } catch (IOException e) {
       // e.g. CharConversionException for bytes that are no Unicode encoding at all
-      throw new ProtocolException("invalid JSON: " + truncate(e.getMessage()), e);
+      throw new ProtocolException("invalid JSON: " + truncate(e.getMessage()));
     }
   }
 
@@ -168,7 +170,7 @@ public final class MessageCodec {
     try {
       fp = Checks.fingerprint(fp, "field `fp` in " + where);
     } catch (IllegalArgumentException e) {
-      throw new ProtocolException(e.getMessage(), e);
+      throw new ProtocolException(e.getMessage());
     }
     int nCircs = requireInt(o, "n_circs", 1, where);
     int dur = requireInt(o, "dur", 1, where);

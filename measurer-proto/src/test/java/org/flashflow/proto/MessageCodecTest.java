@@ -397,6 +397,7 @@ class MessageCodecTest {
     assertTrue(e.getMessage().startsWith("invalid JSON: "), e.getMessage());
     assertTrue(e.getMessage().contains("line 2"), e.getMessage());
     assertFalse(e.getMessage().contains("\tat "), e.getMessage());
+    assertEquals(null, e.getCause(), "a WARN log with the exception must not dump Jackson's stack");
   }
 
   @Test
