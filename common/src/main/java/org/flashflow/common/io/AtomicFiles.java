@@ -107,10 +107,11 @@ public final class AtomicFiles {
   }
 
   /**
-   * Makes a rename durable. Linux allows opening a directory for reading and fsyncing it; other
-   * platforms may refuse, in which case the rename is still atomic, only perhaps not yet durable.
+   * Makes a rename or a file creation in {@code dir} durable. Linux allows opening a directory for
+   * reading and fsyncing it; other platforms may refuse, in which case the rename is still atomic,
+   * only perhaps not yet durable.
    */
-  static void fsyncDirectory(Path dir) throws IOException {
+  public static void fsyncDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException e) {

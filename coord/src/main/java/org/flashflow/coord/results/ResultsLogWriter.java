@@ -1,0 +1,212 @@
+package org.flashflow.coord.results;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.flashflow.common.io.AtomicFiles;
+import org.flashflow.common.loop.Loop;
+import org.flashflow.coord.ResultsSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appends finished measurements to {@code [coord] results_log} without ever blocking the event
+ * loop: all file I/O runs, in submission order, on one private daemon thread ({@code results-io}).
+ * Each measurement goes out as one buffer in one append, then {@code fsync}, and only then is the
+ * loop told, so a crash at any instant leaves at worst a torn last line, which readers skip. When
+ * the file is opened and does not end in {@code \n} (that crash happened), a newline is written
+ * first so the torn line cannot swallow the next measurement's BEGIN.
+ *
+ * <p>A failed write is logged at ERROR with the measurement's lines (so the numbers survive in the
+ * application log), reported to the error callback, and then {@code onDurable} runs all the same:
+ * for the coordinator it means "the writer is done with this record", and holding on to the
+ * measurement would only leak its id and its memory, as nothing would ever retry. The file is
+ * reopened at the next write, which covers a log deleted or rotated away underneath.
+ */
+public final class ResultsLogWriter implements ResultsSink, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ResultsLogWriter.class);
+  private static final FileAttribute<Set<PosixFilePermission>> DIR_PERMS =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+  private static final FileAttribute<Set<PosixFilePermission>> FILE_PERMS =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+  private final Path logFile;
+  private final Loop loop;
+  private final Consumer<IOException> onError;
+  private final ExecutorService io;
+
+  /** Touched only on the I/O thread. */
+  private FileChannel channel;
+
+  /**
+   * @param onError runs on the loop when a write fails, before that record's {@code onDurable}
+   */
+  public ResultsLogWriter(Path logFile, Loop loop, Consumer<IOException> onError) {
+    this.logFile = Objects.requireNonNull(logFile, "logFile");
+    this.loop = Objects.requireNonNull(loop, "loop");
+    this.onError = Objects.requireNonNull(onError, "onError");
+    this.io =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "results-io");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Appends {@code record} and fsyncs it on the I/O thread, then runs {@code onDurable} on the
+   * loop. Safe to call from any thread; records are written in call order.
+   */
+  @Override
+  public void write(MeasurementRecord record, Runnable onDurable) {
+    Objects.requireNonNull(record, "record");
+    Objects.requireNonNull(onDurable, "onDurable");
+    try {
+      io.execute(() -> writeNow(record, onDurable));
+    } catch (RejectedExecutionException e) {
+      fail(record, onDurable, new IOException("results log writer is closed", e));
+    }
+  }
+
+  /**
+   * Closes the file after the writes already submitted; the next write opens {@code results_log}
+   * again by name. Call it after renaming the log away (log rotation).
+   */
+  public void reopen() {
+    io.execute(this::closeChannel);
+  }
+
+  /**
+   * Finishes the writes already submitted, waiting at most {@code maxWait}, and closes the file.
+   * Later writes fail (reported as such). Blocks: call it from the shutdown path, not the loop.
+   *
+   * @return whether every pending write finished in time
+   */
+  public boolean close(Duration maxWait) {
+    try {
+      io.execute(this::closeChannel);
+    } catch (RejectedExecutionException e) {
+      return io.isTerminated();
+    }
+    io.shutdown();
+    try {
+      if (io.awaitTermination(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
+        return true;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.warn("results log {}: writes still pending after {}, abandoning them", logFile, maxWait);
+    io.shutdownNow();
+    return false;
+  }
+
+  /** {@link #close(Duration)} with a wait of 10 seconds. */
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(10));
+  }
+
+  private void writeNow(MeasurementRecord record, Runnable onDurable) {
+    String lines = ResultsLogFormat.render(record);
+    try {
+      boolean repairTornTail = open();
+      ByteBuffer buf = UTF_8.encode(repairTornTail ? "\n" + lines : lines);
+      while (buf.hasRemaining()) {
+        channel.write(buf);
+      }
+      channel.force(false);
+    } catch (IOException | RuntimeException e) {
+      closeChannel();
+      log.error(
+          "results log {}: could not write measurement {}; its lines follow:\n{}",
+          logFile,
+          record.measId(),
+          lines,
+          e);
+      fail(record, onDurable, e instanceof IOException ioe ? ioe : new IOException(e));
+      return;
+    }
+    loop.execute(onDurable);
+  }
+
+  private void fail(MeasurementRecord record, Runnable onDurable, IOException e) {
+    loop.execute(
+        () -> {
+          try {
+            onError.accept(e);
+          } finally {
+            onDurable.run();
+          }
+        });
+    log.debug("measurement {} reported as not written", record.measId());
+  }
+
+  /**
+   * Opens the log if it is not open, creating what is missing.
+   *
+   * @return whether the file ends in a torn line that needs a newline before the next record
+   */
+  private boolean open() throws IOException {
+    if (channel != null) {
+      return false;
+    }
+    Path dir = logFile.toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, DIR_PERMS);
+    }
+    boolean existed = Files.exists(logFile);
+    boolean torn = existed && endsInTornLine();
+    channel =
+        FileChannel.open(
+            logFile,
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+            FILE_PERMS);
+    if (!existed) {
+      AtomicFiles.fsyncDirectory(dir);
+      log.info("results log {} created", logFile);
+    }
+    return torn;
+  }
+
+  private boolean endsInTornLine() throws IOException {
+    try (FileChannel in = FileChannel.open(logFile, StandardOpenOption.READ)) {
+      long size = in.size();
+      if (size == 0) {
+        return false;
+      }
+      ByteBuffer last = ByteBuffer.allocate(1);
+      in.read(last, size - 1);
+      return last.get(0) != '\n';
+    }
+  }
+
+  private void closeChannel() {
+    if (channel == null) {
+      return;
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      log.warn("results log {}: closing failed: {}", logFile, e.toString());
+    }
+    channel = null;
+  }
+}
