@@ -1,0 +1,142 @@
+package org.flashflow.coord.measurer;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.json.JsonObjectDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.flashflow.coord.MeasurerListener;
+import org.flashflow.coord.net.HandlerNames;
+import org.flashflow.coord.net.Sockets;
+import org.flashflow.proto.MessageCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts measurers on {@code [coord] listen_addr} over mutual TLS (protocol.md section 2) and
+ * reports them to a {@link MeasurerListener}. The server and every connection live on the one event
+ * loop given, the core's, so that the listener is called on the thread that owns the state.
+ */
+public final class MeasurerServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MeasurerServer.class);
+
+  /** A peer that opens a socket and never finishes TLS must not hold it forever. */
+  static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * We send a few small messages per measurement; a peer with this much unread is stuck. The marks
+   * only bound Netty's writability flag, which the link does not wait on.
+   */
+  private static final WriteBufferWaterMark WATER_MARK =
+      new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+
+  private static final MessageEncoder ENCODER = new MessageEncoder();
+
+  private final InetSocketAddress listenAddress;
+  private final EventLoop loop;
+  private final SslContext sslContext;
+  private final MeasurerListener listener;
+  private final ChannelGroup channels;
+  private Channel serverChannel;
+
+  /**
+   * @param listenAddress where to listen; port 0 picks a free port (see {@link #boundAddress})
+   * @param loop the coordinator's single event loop; every connection is registered on it
+   * @param sslContext from {@code TlsContexts.server}, requiring client certificates
+   * @param listener the core, called on {@code loop}
+   */
+  public MeasurerServer(
+      InetSocketAddress listenAddress,
+      EventLoop loop,
+      SslContext sslContext,
+      MeasurerListener listener) {
+    this.listenAddress = Objects.requireNonNull(listenAddress, "listenAddress");
+    this.loop = Objects.requireNonNull(loop, "loop");
+    this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    if (!sslContext.isServer()) {
+      throw new IllegalArgumentException("need a server TLS context");
+    }
+    this.channels = new DefaultChannelGroup("measurers", loop);
+  }
+
+  /**
+   * Binds and starts accepting; blocks until bound. Call once, not on the event loop.
+   *
+   * @return the bound address (the real port if {@code listenAddress} had port 0)
+   * @throws IOException "cannot listen for measurers on host:port: reason"
+   */
+  public InetSocketAddress start() throws IOException {
+    if (loop.inEventLoop()) {
+      throw new IllegalStateException("start() blocks; call it outside the event loop");
+    }
+    if (serverChannel != null) {
+      throw new IllegalStateException("already started");
+    }
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(loop, loop)
+            .channel(NioServerSocketChannel.class)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    channels.add(ch);
+                    SslHandler tls = sslContext.newHandler(ch.alloc());
+                    tls.setHandshakeTimeout(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    ch.pipeline().addLast(HandlerNames.TLS, tls);
+                    addCodecAndHandler(ch.pipeline(), listener, PeerNames.fromCertificate());
+                  }
+                });
+    serverChannel = Sockets.bind(b, listenAddress, "measurers");
+    channels.add(serverChannel);
+    InetSocketAddress bound = boundAddress();
+    LOG.info("listening for measurers on {}", Sockets.format(bound));
+    return bound;
+  }
+
+  /** The address actually bound; only after {@link #start}. */
+  public InetSocketAddress boundAddress() {
+    if (serverChannel == null) {
+      throw new IllegalStateException("not started");
+    }
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /**
+   * Stops listening and closes every measurer connection (each reported disconnected). Waits for
+   * that unless called on the event loop, where waiting would deadlock.
+   */
+  @Override
+  public void close() {
+    var done = channels.close();
+    if (!loop.inEventLoop()) {
+      done.awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Everything after TLS; shared with the codec tests, which have no TLS. */
+  static void addCodecAndHandler(
+      ChannelPipeline p, MeasurerListener listener, PeerNames peerNames) {
+    p.addLast(HandlerNames.JSON_FRAMER, new JsonObjectDecoder(MessageCodec.MAX_OBJECT_BYTES));
+    p.addLast(HandlerNames.MESSAGE_DECODER, new MessageDecoder());
+    p.addLast(HandlerNames.MESSAGE_ENCODER, ENCODER);
+    p.addLast(HandlerNames.MEASURER, new MeasurerChannelHandler(listener, peerNames));
+  }
+}

@@ -1,0 +1,22 @@
+package org.flashflow.coord.measurer;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToByteEncoder;
+import org.flashflow.proto.Message;
+import org.flashflow.proto.MessageCodec;
+
+/** A {@link Message} to its JSON object followed by {@code \n} (protocol.md section 2). */
+@Sharable
+final class MessageEncoder extends MessageToByteEncoder<Message> {
+  MessageEncoder() {
+    super(Message.class);
+  }
+
+  @Override
+  protected void encode(ChannelHandlerContext ctx, Message msg, ByteBuf out) {
+    out.writeBytes(MessageCodec.encode(msg));
+    out.writeByte('\n');
+  }
+}
