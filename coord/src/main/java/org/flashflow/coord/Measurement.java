@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.flashflow.common.loop.Cancellable;
 import org.flashflow.common.loop.Loop;
 import org.flashflow.coord.MeasurementRequest.Assignment;
+import org.flashflow.coord.results.Estimate;
 import org.flashflow.coord.results.FailReason;
 import org.flashflow.coord.results.MeasurementRecord;
 import org.flashflow.coord.results.MeasurementRecord.Failed;
@@ -374,7 +375,7 @@ final class Measurement {
       return;
     }
     List<Second> seconds = reports.seconds(settings.bgPercent());
-    OptionalDouble estimate = Reports.estimate(seconds);
+    OptionalDouble estimate = OptionalDouble.of(Estimate.estimate(seconds));
     LOG.info(
         "measurement {} of {}: {} Mbit/s (measurers {}{})",
         id,
