@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * calls {@link TorEventListener#onConnectionLost} once, fails every pending future with {@link
  * TorConnectionLostException}, and every later call fails at once.
  */
+@SuppressWarnings("CollectionUndefinedEquality") // pending futures are meant to compare by identity
 public final class AsyncTor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AsyncTor.class);
   private static final long CLOSE_WAIT_MS = 2000;
@@ -75,12 +76,13 @@ public final class AsyncTor implements AutoCloseable {
               }
               return tor;
             });
-    connected.whenComplete(
-        (v, e) -> {
-          if (e != null) {
-            tor.close();
-          }
-        });
+    var unused =
+        connected.whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                tor.close();
+              }
+            });
     return connected;
   }
 
@@ -211,11 +213,12 @@ public final class AsyncTor implements AutoCloseable {
       result.completeExceptionally(d != null ? d : e);
       return result;
     }
-    result.whenComplete(
-        (v, e) -> {
-          pending.remove(result);
-          timeout.cancel(false);
-        });
+    var unused =
+        result.whenComplete(
+            (v, e) -> {
+              pending.remove(result);
+              timeout.cancel(false);
+            });
     // A death between the check above and pending.add() must not leave this future behind.
     Exception late = death.get();
     if (late != null) {

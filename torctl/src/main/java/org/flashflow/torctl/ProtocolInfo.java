@@ -21,6 +21,8 @@ public record ProtocolInfo(Set<String> authMethods, Optional<Path> cookieFile, S
   }
 
   /**
+   * Reads the reply of {@code PROTOCOLINFO 1}.
+   *
    * @param lines the reply lines, either as jtorctl hands them ({@code AUTH METHODS=...}) or raw
    *     ({@code 250-AUTH METHODS=...}); other lines are ignored
    * @throws IllegalArgumentException if there is no well-formed {@code AUTH} line

@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads router status entries (dir-spec 3.4.1) from a {@code GETINFO ns/...} value or a whole
@@ -18,9 +19,13 @@ import java.util.Set;
  * (header, {@code v}, {@code pr}, {@code p}, {@code m}, footer) is skipped. Pure.
  */
 public final class RouterStatusParser {
+  private static final Pattern SPACES = Pattern.compile(" +");
+
   private RouterStatusParser() {}
 
   /**
+   * Reads every entry of the text.
+   *
    * @return the entries in document order; empty for an empty text
    * @throws IllegalArgumentException naming the line, if an {@code r} or {@code w} line is
    *     malformed
@@ -28,8 +33,7 @@ public final class RouterStatusParser {
   public static List<RouterStatus> parse(String text) {
     List<RouterStatus> out = new ArrayList<>();
     Builder current = null;
-    for (String raw : text.split("\n", -1)) {
-      String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+    for (String line : text.lines().toList()) {
       if (line.startsWith("r ")) {
         if (current != null) {
           out.add(current.build());
@@ -37,7 +41,7 @@ public final class RouterStatusParser {
         current = r(line);
       } else if (current != null && (line.startsWith("s ") || line.equals("s"))) {
         String flags = line.substring(1).strip();
-        current.flags = flags.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(flags.split(" +")));
+        current.flags = flags.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(SPACES.split(flags)));
       } else if (current != null && line.startsWith("w ")) {
         w(current, line);
       }
@@ -50,7 +54,7 @@ public final class RouterStatusParser {
 
   /** {@code r nick identity [digest] date time ip orport dirport}; no digest in microdesc form. */
   private static Builder r(String line) {
-    String[] f = line.split(" +");
+    String[] f = SPACES.split(line);
     if (f.length != 9 && f.length != 8) {
       throw new IllegalArgumentException("malformed r line: " + line);
     }
@@ -75,7 +79,7 @@ public final class RouterStatusParser {
 
   private static void w(Builder b, String line) {
     try {
-      for (String kv : line.substring(2).strip().split(" +")) {
+      for (String kv : SPACES.split(line.substring(2).strip())) {
         if (kv.startsWith("Bandwidth=")) {
           b.bandwidth = TorEvents.parseUnsigned(kv.substring("Bandwidth=".length()));
         } else if (kv.startsWith("Measured=")) {

@@ -15,6 +15,8 @@ public final class TorEvents {
   private TorEvents() {}
 
   /**
+   * Parses one event from jtorctl's split of the line.
+   *
    * @param type the event keyword, e.g. {@code CIRC}
    * @param rest everything after the keyword and one space, e.g. {@code 10 BUILT $FP~relay4
    *     PURPOSE=GENERAL}

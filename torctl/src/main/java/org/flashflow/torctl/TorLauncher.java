@@ -29,6 +29,8 @@ public final class TorLauncher {
   private TorLauncher() {}
 
   /**
+   * Starts tor and waits until its control socket accepts connections.
+   *
    * @throws TorControlException if tor cannot be run, exits early, or does not open its control
    *     socket in time (with the tail of its log); the process is then stopped
    */

@@ -55,6 +55,8 @@ public class FlashFlowControlConnection extends TorControlConnection {
   }
 
   /**
+   * Builds a connection whose reader thread is not started yet.
+   *
    * @param in tor's side of the connection, already decoded with an explicit charset
    * @param out our side, encoded with an explicit charset
    * @param onReaderExit called once on the reader thread when it stops for any reason (EOF, socket
@@ -99,6 +101,7 @@ public class FlashFlowControlConnection extends TorControlConnection {
 
   /** Hands every event line to the handler raw, instead of jtorctl's lossy per-type parsing. */
   @Override
+  @SuppressWarnings("NonApiType") // jtorctl's signature
   protected void handleEvent(ArrayList<ReplyLine> events) {
     EventHandler h = rawHandler;
     if (h == null) {
