@@ -27,13 +27,15 @@ class ConfigParseTest {
   void bothDelimitersCommentsAndCaseInsensitiveKeys() throws Exception {
     Config c =
         parse(
-            "# comment\n"
-                + "; another\n"
-                + "[coord]\n"
-                + "  # indented comment\n"
-                + "DataDir = /srv/ff\n"
-                + "listen_addr: 0.0.0.0:1234\n"
-                + "ctrl_addr=localhost:1\n");
+            """
+            # comment
+            ; another
+            [coord]
+              # indented comment
+            DataDir = /srv/ff
+            listen_addr: 0.0.0.0:1234
+            ctrl_addr=localhost:1
+            """);
     assertEquals("/srv/ff", c.string("coord", "datadir"));
     assertEquals("0.0.0.0:1234", c.string("coord", "listen_addr"));
     assertEquals("localhost:1", c.string("coord", "ctrl_addr"));
@@ -60,13 +62,15 @@ class ConfigParseTest {
   void continuationLinesMakeOneMultiLineValue() throws Exception {
     Config c =
         parse(
-            "[tor]\n"
-                + "torrc_extra_lines =\n"
-                + "    Log notice stdout\n"
-                + "\n"
-                + "    # a comment inside\n"
-                + "    SafeLogging 0\n"
-                + "tor_bin = /usr/bin/tor\n");
+            """
+            [tor]
+            torrc_extra_lines =
+                Log notice stdout
+
+                # a comment inside
+                SafeLogging 0
+            tor_bin = /usr/bin/tor
+            """);
     assertEquals("Log notice stdout\n\nSafeLogging 0", c.string("tor", "torrc_extra_lines"));
     assertEquals(
         List.of("Log notice stdout", "SafeLogging 0"), c.lines("tor", "torrc_extra_lines"));
