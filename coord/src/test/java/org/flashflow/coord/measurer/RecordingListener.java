@@ -10,7 +10,7 @@ import org.flashflow.coord.MeasurerListener;
 import org.flashflow.proto.Message;
 
 /** Records every listener call, in order, for tests on the loop thread or with EmbeddedChannel. */
-final class RecordingListener implements MeasurerListener {
+class RecordingListener implements MeasurerListener {
   /** One listener call. {@code message} is null except for messages. */
   record Event(String kind, MeasurerLink link, Message message) {}
 
