@@ -7,12 +7,16 @@ import picocli.CommandLine.IVersionProvider;
  * so that there is one source of truth for it.
  */
 final class VersionProvider implements IVersionProvider {
+  /** The version string written into bandwidth files and logs, e.g. {@code 0.1.0-SNAPSHOT}. */
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "development" : v;
+  }
+
   @Override
   public String[] getVersion() {
-    String v = Main.class.getPackage().getImplementationVersion();
     return new String[] {
-      "flashflow " + (v == null ? "(development build)" : v),
-      "Java ${java.version} (${java.vendor}), ${os.name} ${os.arch}"
+      "flashflow " + version(), "Java ${java.version} (${java.vendor}), ${os.name} ${os.arch}"
     };
   }
 }

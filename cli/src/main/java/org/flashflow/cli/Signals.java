@@ -1,0 +1,44 @@
+package org.flashflow.cli;
+
+import sun.misc.Signal;
+
+/**
+ * SIGTERM (systemd) and SIGINT (a terminal's Ctrl-C) as a clean shutdown that ends in exit status
+ * 0. A JVM shutdown hook alone would exit with 143 or 130, which systemd reports as a failure; so
+ * the daemon commands handle these two signals themselves, through the JDK's {@code sun.misc}
+ * signal API (module jdk.unsupported, present in every JDK since 9).
+ */
+final class Signals {
+  private Signals() {}
+
+  /**
+   * Runs {@code onStop} on a fresh thread at the first SIGTERM or SIGINT; later ones are ignored.
+   */
+  @SuppressWarnings("SunApi") // no supported API catches SIGTERM without changing the exit code
+  static void onTermination(Runnable onStop) {
+    Runnable once = new Once(onStop);
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), sig -> once.run());
+    }
+  }
+
+  /** Starts the stop action once, off the signal dispatcher thread. */
+  private static final class Once implements Runnable {
+    private final Runnable action;
+    private boolean started;
+
+    Once(Runnable action) {
+      this.action = action;
+    }
+
+    @Override
+    public synchronized void run() {
+      if (started) {
+        return;
+      }
+      started = true;
+      Thread t = new Thread(action, "shutdown");
+      t.start();
+    }
+  }
+}

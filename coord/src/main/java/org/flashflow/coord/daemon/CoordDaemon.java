@@ -1,0 +1,244 @@
+package org.flashflow.coord.daemon;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.flashflow.common.loop.NettyLoop;
+import org.flashflow.common.tls.TlsContexts;
+import org.flashflow.coord.Coordinator;
+import org.flashflow.coord.MeasurementObserver;
+import org.flashflow.coord.control.ControlServer;
+import org.flashflow.coord.control.ControlService;
+import org.flashflow.coord.measurer.MeasurerServer;
+import org.flashflow.coord.results.ConsensusStore;
+import org.flashflow.coord.results.ResultsLogWriter;
+import org.flashflow.coord.results.V3bwGenerator;
+import org.flashflow.coord.tor.TorBridge;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running coordinator: wires the core to one Netty event loop, the measurer TLS server, the
+ * control socket, tor and the results files, and takes it all down in order.
+ *
+ * <p>Shutdown order matters: stop accepting, fail live measurements (their FAIL records go to the
+ * results log), wait until the log is durable, then close tor and the loop.
+ */
+public final class CoordDaemon {
+  private static final Logger log = LoggerFactory.getLogger(CoordDaemon.class);
+  private static final Duration RESULTS_DRAIN = Duration.ofSeconds(10);
+
+  private final CoordConfig config;
+  private final EventLoopGroup group;
+  private final NettyLoop loop;
+  private final ExecutorService fileIo;
+  private final ResultsLogWriter results;
+  private final TorBridge tor;
+  private final Coordinator coordinator;
+  private final MeasurerServer measurerServer;
+  private final ControlServer controlServer;
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private InetSocketAddress measurerAddress;
+  private InetSocketAddress controlAddress;
+  private boolean stopping;
+
+  private CoordDaemon(CoordConfig config, Clock clock, String softwareVersion) throws IOException {
+    this.config = config;
+    SslContext tls = tlsContext(config);
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("coord-loop"), NioIoHandler.newFactory());
+    EventLoop eventLoop = group.next();
+    this.loop = new NettyLoop(eventLoop, clock);
+    this.fileIo =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "v3bw-io");
+              t.setDaemon(true);
+              return t;
+            });
+    this.results =
+        new ResultsLogWriter(
+            config.resultsLog(),
+            loop,
+            e -> log.error("results log {} cannot be written: {}", config.resultsLog(), e));
+    var sink =
+        new Object() {
+          Coordinator coordinator;
+        };
+    this.tor =
+        new TorBridge(
+            loop,
+            config.tor(),
+            config.torReconnectMaxBackoff(),
+            (state, detail) -> sink.coordinator.torStateChanged(state, detail),
+            event -> sink.coordinator.torEvent(event));
+    this.coordinator =
+        new Coordinator(
+            loop, config.settings(), tor, results, MeasurementObserver.none(), new SecureRandom());
+    sink.coordinator = coordinator;
+    V3bwService v3bw =
+        new V3bwService(
+            loop,
+            tor,
+            new V3bwGenerator(
+                config.resultsLog(),
+                config.v3bw(),
+                config.maxResultsAge(),
+                clock.instant(),
+                softwareVersion,
+                clock),
+            new ConsensusStore(config.datadir()),
+            fileIo,
+            clock);
+    ControlService commands = new ControlService(coordinator, v3bw, this::statusLines);
+    this.measurerServer =
+        new MeasurerServer(config.listenAddr().toSocketAddress(), eventLoop, tls, coordinator);
+    this.controlServer =
+        new ControlServer(config.ctrlAddr().toSocketAddress(), eventLoop, commands);
+  }
+
+  /**
+   * Creates the directories, opens both listeners and starts connecting to tor. Fails at once, with
+   * nothing left running, when a key is missing or a port is in use.
+   */
+  public static CoordDaemon start(CoordConfig config, Clock clock, String softwareVersion)
+      throws IOException {
+    for (Path dir : List.of(config.datadir(), config.keydir(), config.resultsdir())) {
+      createPrivateDirectory(dir);
+    }
+    CoordDaemon d = new CoordDaemon(config, clock, softwareVersion);
+    try {
+      d.measurerAddress = d.measurerServer.start();
+      d.controlAddress = d.controlServer.start();
+    } catch (IOException | RuntimeException e) {
+      d.shutdown();
+      throw e;
+    }
+    log.info(
+        "coordinator listening for measurers on {} and for control commands on {}",
+        hostPort(d.measurerAddress),
+        hostPort(d.controlAddress));
+    d.loop.execute(d.tor::start);
+    return d;
+  }
+
+  private static SslContext tlsContext(CoordConfig config) throws IOException {
+    if (!Files.isRegularFile(config.key())) {
+      throw new IOException(
+          "coordinator key "
+              + config.key()
+              + " not found; make one with 'flashflow keygen coord --out "
+              + config.keydir()
+              + "'");
+    }
+    List<Path> trusted = TlsContexts.trustedPemsIn(config.keydir(), config.key());
+    if (trusted.isEmpty()) {
+      log.warn(
+          "no measurer certificates (*.pem) in {}: no measurer can connect until one is added"
+              + " and the coordinator restarted",
+          config.keydir());
+    } else {
+      log.info("trusting {} measurer certificate(s) in {}", trusted.size(), config.keydir());
+    }
+    return TlsContexts.server(config.key(), trusted);
+  }
+
+  private static void createPrivateDirectory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  private List<String> statusLines() {
+    List<String> lines = new ArrayList<>();
+    lines.add("measurer listener: " + hostPort(measurerAddress));
+    lines.add("results log: " + config.resultsLog());
+    return lines;
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    String host = a.getHostString();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  public InetSocketAddress measurerAddress() {
+    return measurerAddress;
+  }
+
+  public InetSocketAddress controlAddress() {
+    return controlAddress;
+  }
+
+  /** Blocks until {@link #shutdown} has finished. */
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+  }
+
+  /**
+   * Stops accepting, fails live measurements (SHUTDOWN records), waits until the results log is
+   * durable, closes measurers, tor and the loop. Blocks; call it from any thread but the loop.
+   * Calling it again waits for the first call to finish.
+   */
+  public void shutdown() {
+    synchronized (this) {
+      if (stopping) {
+        awaitQuietly();
+        return;
+      }
+      stopping = true;
+    }
+    log.info("coordinator shutting down");
+    measurerServer.close();
+    controlServer.close();
+    CompletableFuture<Void> failed = new CompletableFuture<>();
+    try {
+      loop.execute(
+          () -> {
+            try {
+              coordinator.shutdown();
+              tor.close();
+            } finally {
+              failed.complete(null);
+            }
+          });
+      failed.get(RESULTS_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("shutting down the coordinator core: {}", e.toString());
+    }
+    if (!results.close(RESULTS_DRAIN)) {
+      log.error("some results could not be written before shutdown");
+    }
+    fileIo.shutdown();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    log.info("coordinator stopped");
+    terminated.countDown();
+  }
+
+  private void awaitQuietly() {
+    try {
+      terminated.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
