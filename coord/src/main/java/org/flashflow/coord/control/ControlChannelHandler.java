@@ -56,6 +56,14 @@ final class ControlChannelHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    // A reply still pending for a client that left is written nowhere; queued lines are dropped.
+    closing = true;
+    queue.clear();
+    super.channelInactive(ctx);
+  }
+
+  @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof String)) {
       ReferenceCountUtil.release(msg);

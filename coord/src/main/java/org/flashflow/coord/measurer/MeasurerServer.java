@@ -50,6 +50,7 @@ public final class MeasurerServer implements AutoCloseable {
   private final EventLoop loop;
   private final SslContext sslContext;
   private final MeasurerListener listener;
+  private final Duration handshakeTimeout;
   private final ChannelGroup channels;
   private Channel serverChannel;
 
@@ -64,6 +65,16 @@ public final class MeasurerServer implements AutoCloseable {
       EventLoop loop,
       SslContext sslContext,
       MeasurerListener listener) {
+    this(listenAddress, loop, sslContext, listener, HANDSHAKE_TIMEOUT);
+  }
+
+  MeasurerServer(
+      InetSocketAddress listenAddress,
+      EventLoop loop,
+      SslContext sslContext,
+      MeasurerListener listener,
+      Duration handshakeTimeout) {
+    this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     this.listenAddress = Objects.requireNonNull(listenAddress, "listenAddress");
     this.loop = Objects.requireNonNull(loop, "loop");
     this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
@@ -93,13 +104,15 @@ public final class MeasurerServer implements AutoCloseable {
             .channel(NioServerSocketChannel.class)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            // Measurers sit idle between measurements; notice a vanished host eventually.
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     channels.add(ch);
                     SslHandler tls = sslContext.newHandler(ch.alloc());
-                    tls.setHandshakeTimeout(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    tls.setHandshakeTimeout(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
                     ch.pipeline().addLast(HandlerNames.TLS, tls);
                     addCodecAndHandler(ch.pipeline(), listener, PeerNames.fromCertificate());
                   }

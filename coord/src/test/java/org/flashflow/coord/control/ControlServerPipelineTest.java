@@ -172,6 +172,14 @@ class ControlServerPipelineTest {
   }
 
   @Test
+  void lateReplyAfterTheClientLeftIsHarmless() {
+    write("slow gone\nstatus\n");
+    ch.close();
+    pending.get("slow gone").send(List.of("OK late"));
+    assertEquals(List.of("slow gone"), lines, "queued lines of a closed connection are dropped");
+  }
+
+  @Test
   void quitClosesAfterTheReply() {
     write("quit\nstatus\n");
     assertEquals("OK bye\n", output());

@@ -30,6 +30,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -179,6 +180,29 @@ class MeasurerServerLoopbackTest {
       InputStream in = s.getInputStream();
       try {
         assertEquals(-1, in.read(), "server must close, not answer");
+      } catch (SocketException reset) {
+        // A reset is a close too.
+      }
+    }
+    barrier();
+    assertEquals(List.of(), listener.all());
+  }
+
+  @Test
+  void silentClientIsDroppedAfterTheHandshakeTimeout() throws Exception {
+    server.close();
+    server =
+        new MeasurerServer(
+            new InetSocketAddress("127.0.0.1", 0),
+            loop,
+            TlsContexts.server(coordPem, List.of(alicePem)),
+            listener,
+            Duration.ofMillis(200));
+    address = server.start();
+    try (Socket s = new Socket(address.getAddress(), address.getPort())) {
+      s.setSoTimeout(10_000);
+      try {
+        assertEquals(-1, s.getInputStream().read(), "server must hang up on a silent client");
       } catch (SocketException reset) {
         // A reset is a close too.
       }
