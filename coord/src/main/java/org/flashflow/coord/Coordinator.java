@@ -54,6 +54,8 @@ public final class Coordinator implements MeasurerListener {
   private boolean shutDown;
 
   /**
+   * Wires the core to its ports.
+   *
    * @param random picks meas_ids; production passes a {@code SecureRandom} so that ids cannot be
    *     guessed by a relay
    */
@@ -277,15 +279,16 @@ public final class Coordinator implements MeasurerListener {
     if (shutDown) {
       return Optional.of("the coordinator is shutting down");
     }
-    switch (torState) {
-      case READY:
-        break;
-      case NO_FLASHFLOW:
-        return Optional.of("tor does not support FlashFlow (FF_MEAS missing from events/names)");
-      case CONNECTING:
-        return Optional.of("tor is not ready yet" + detailSuffix());
-      case LOST:
-        return Optional.of("lost the connection to tor" + detailSuffix());
+    Optional<String> torRefusal =
+        switch (torState) {
+          case READY -> Optional.empty();
+          case NO_FLASHFLOW ->
+              Optional.of("tor does not support FlashFlow (FF_MEAS missing from events/names)");
+          case CONNECTING -> Optional.of("tor is not ready yet" + detailSuffix());
+          case LOST -> Optional.of("lost the connection to tor" + detailSuffix());
+        };
+    if (torRefusal.isPresent()) {
+      return torRefusal;
     }
     if (measurers.isEmpty()) {
       return Optional.of("no measurers connected");

@@ -460,15 +460,11 @@ final class Measurement {
   }
 
   private static FailReason reasonFor(TorFailure f) {
-    switch (f.kind()) {
-      case ERROR:
-        return FailReason.TOR_ERROR;
-      case TIMEOUT:
-        return FailReason.TOR_TIMEOUT;
-      case LOST:
-        return FailReason.TOR_LOST;
-    }
-    throw new AssertionError(f.kind());
+    return switch (f.kind()) {
+      case ERROR -> FailReason.TOR_ERROR;
+      case TIMEOUT -> FailReason.TOR_TIMEOUT;
+      case LOST -> FailReason.TOR_LOST;
+    };
   }
 
   /** A tor command's completion that only counts while the measurement has not ended. */

@@ -10,6 +10,8 @@ import org.flashflow.coord.results.MeasurementRecord;
 @FunctionalInterface
 public interface MeasurementObserver {
   /**
+   * Called once per measurement.
+   *
    * @param estimate bytes/s (protocol.md section 5) for a completed measurement; empty for a failed
    *     one
    */

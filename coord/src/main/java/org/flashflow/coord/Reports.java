@@ -18,9 +18,7 @@ final class Reports {
   private final List<Long> bgRecv = new ArrayList<>();
   private final Map<String, List<Long>> recv = new LinkedHashMap<>();
 
-  /**
-   * @param measurers in assignment order, which is the order of the results log's MEASR lines
-   */
+  /** {@code measurers} in assignment order, which is the order of the results log's MEASR lines. */
   Reports(int dur, List<String> measurers) {
     this.dur = dur;
     for (String name : measurers) {
@@ -42,9 +40,7 @@ final class Reports {
     return true;
   }
 
-  /**
-   * @return false if {@code dur} reports from {@code measurer} were already in
-   */
+  /** Adds one report of {@code measurer}; false if {@code dur} of them were already in. */
   boolean addMeasurer(String measurer, long received) {
     List<Long> list = recv.get(measurer);
     if (list.size() >= dur) {

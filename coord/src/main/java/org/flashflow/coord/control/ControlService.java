@@ -41,9 +41,7 @@ public final class ControlService implements ControlCommandHandler {
     this(coordinator, v3bw, List::of);
   }
 
-  /**
-   * @param extraStatus more {@code status} lines (e.g. the schedule's), called on the loop
-   */
+  /** With {@code extraStatus} adding lines to {@code status} (e.g. the schedule's), on the loop. */
   public ControlService(
       Coordinator coordinator, V3bwTrigger v3bw, Supplier<List<String>> extraStatus) {
     this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
@@ -62,37 +60,34 @@ public final class ControlService implements ControlCommandHandler {
     String command = words[0].toLowerCase(Locale.ROOT);
     LOG.debug("control command: {}", trimmed);
     switch (command) {
-      case "measure":
-        measure(words, reply);
-        break;
-      case "v3bw":
+      case "measure" -> measure(words, reply);
+      case "v3bw" -> {
         if (noArguments(words, reply)) {
           v3bw.writeNow(result -> reply.send(List.of(v3bwLine(result))));
         }
-        break;
-      case "status":
+      }
+      case "status" -> {
         if (noArguments(words, reply)) {
           List<String> lines = new ArrayList<>(StatusLines.of(coordinator.status()));
           lines.addAll(extraStatus.get());
           lines.add("OK");
           reply.send(lines);
         }
-        break;
-      case "help":
+      }
+      case "help" -> {
         if (noArguments(words, reply)) {
           List<String> lines = new ArrayList<>(HELP);
           lines.add("OK");
           reply.send(lines);
         }
-        break;
-      case "quit":
+      }
+      case "quit" -> {
         if (noArguments(words, reply)) {
           reply.send(List.of("OK bye"));
           reply.close();
         }
-        break;
-      default:
-        reply.send(List.of("ERR unknown command \"" + words[0] + "\" (try help)"));
+      }
+      default -> reply.send(List.of("ERR unknown command \"" + words[0] + "\" (try help)"));
     }
   }
 
