@@ -44,6 +44,14 @@ public final class MeasurerServer implements AutoCloseable {
   private static final WriteBufferWaterMark WATER_MARK =
       new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
+  /**
+   * The framer's limit. {@link JsonObjectDecoder} applies its limit to everything buffered, not to
+   * one object, so with the protocol's 64 KiB there a burst of small, valid messages in one read
+   * would close the connection. The framer therefore only bounds memory per connection; the 64 KiB
+   * object limit is {@link MessageCodec}'s, which refuses a larger object just the same.
+   */
+  static final int FRAMER_BUFFER_BYTES = 16 * MessageCodec.MAX_OBJECT_BYTES;
+
   private static final MessageEncoder ENCODER = new MessageEncoder();
 
   private final InetSocketAddress listenAddress;
@@ -147,7 +155,7 @@ public final class MeasurerServer implements AutoCloseable {
   /** Everything after TLS; shared with the codec tests, which have no TLS. */
   static void addCodecAndHandler(
       ChannelPipeline p, MeasurerListener listener, PeerNames peerNames) {
-    p.addLast(HandlerNames.JSON_FRAMER, new JsonObjectDecoder(MessageCodec.MAX_OBJECT_BYTES));
+    p.addLast(HandlerNames.JSON_FRAMER, new JsonObjectDecoder(FRAMER_BUFFER_BYTES));
     p.addLast(HandlerNames.MESSAGE_DECODER, new MessageDecoder());
     p.addLast(HandlerNames.MESSAGE_ENCODER, ENCODER);
     p.addLast(HandlerNames.MEASURER, new MeasurerChannelHandler(listener, peerNames));

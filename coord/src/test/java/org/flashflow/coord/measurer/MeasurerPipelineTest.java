@@ -124,6 +124,30 @@ class MeasurerPipelineTest {
   }
 
   @Test
+  void endlessObjectClosesTheConnectionOnceTheFramerBufferIsFull() {
+    handshake();
+    String start = "{\"msg_type\": 62424, \"code\": 1, \"meas_id\": 1, \"extra_info\": \"";
+    write(start);
+    String chunk = "y".repeat(8192);
+    for (int i = 0;
+        ch.isOpen() && i < 2 * MeasurerServer.FRAMER_BUFFER_BYTES / chunk.length();
+        i++) {
+      write(chunk);
+    }
+    assertFalse(ch.isOpen(), "an object without end must not be buffered without bound");
+    assertEquals(List.of("connected", "disconnected"), kinds());
+  }
+
+  @Test
+  void burstOfSmallMessagesLargerThanTheObjectLimitIsAccepted() {
+    handshake();
+    int n = 2 * MessageCodec.MAX_OBJECT_BYTES / GO.length();
+    write((GO + "\n").repeat(n));
+    assertEquals(n, messages().size());
+    assertTrue(ch.isOpen());
+  }
+
+  @Test
   void objectJustUnderTheLimitIsAccepted() {
     handshake();
     String prefix = "{\"msg_type\": 62424, \"code\": 1, \"meas_id\": 1, \"extra_info\": \"";
