@@ -117,7 +117,13 @@ final class MeasurerChannelHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (cause instanceof TooLongFrameException) {
-      fail(ctx, "JSON object over " + MessageCodec.MAX_OBJECT_BYTES + " bytes");
+      fail(
+          ctx,
+          "over "
+              + MeasurerServer.FRAMER_BUFFER_BYTES
+              + " bytes without a complete JSON object (limit per object: "
+              + MessageCodec.MAX_OBJECT_BYTES
+              + ")");
     } else if (cause instanceof IOException) {
       // Resets and the like: the network's doing, not misbehaviour.
       closing = true;
