@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.flashflow.common.loop.Loop;
 import org.flashflow.coord.MeasurementRequest.Assignment;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class Coordinator implements MeasurerListener {
   private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
   private static final long MAX_MEAS_ID = 0xFFFF_FFFFL;
+  private static final int RECENTLY_ENDED = 256;
 
   private final Loop loop;
   private final CoordSettings settings;
@@ -46,6 +48,21 @@ public final class Coordinator implements MeasurerListener {
   private final Random random;
   private final Map<String, MeasurerLink> measurers = new TreeMap<>();
   private final Map<Long, Measurement> measurements = new LinkedHashMap<>();
+
+  /**
+   * Who took part in the last measurements forgotten: measurers keep reporting until they read our
+   * Failure or their own last second, and such late messages are a race, not misbehaviour.
+   */
+  private final Map<Long, Set<String>> recentlyEnded =
+      new LinkedHashMap<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Set<String>> eldest) {
+          return size() > RECENTLY_ENDED;
+        }
+      };
+
   private final Measurement.Owner owner = new OwnerImpl();
   private TorState torState = TorState.CONNECTING;
   private String torDetail = "";
@@ -200,6 +217,14 @@ public final class Coordinator implements MeasurerListener {
   /** The live measurement {@code link} takes part in, or null (with a WARN) for a stranger. */
   private Measurement participating(MeasurerLink link, long measId, Message message) {
     Measurement m = measurements.get(measId);
+    if (m == null && recentlyEnded.getOrDefault(measId, Set.of()).contains(link.name())) {
+      LOG.debug(
+          "late {} from measurer {} for ended meas_id {} ignored",
+          message.type(),
+          link.name(),
+          measId);
+      return null;
+    }
     if (m == null || !m.hasParticipant(link)) {
       LOG.warn(
           "measurer {} sent {} for meas_id {}, a measurement it is not part of; dropped",
@@ -385,6 +410,7 @@ public final class Coordinator implements MeasurerListener {
           () -> {
             loop.checkInLoop();
             if (measurements.remove(m.id(), m)) {
+              recentlyEnded.put(m.id(), m.measurerNames());
               LOG.debug("measurement {} written; forgotten", m.id());
               observer.measurementEnded(record, estimate);
             }

@@ -113,6 +113,10 @@ final class Measurement {
     return phase == MeasurementPhase.FINISHING;
   }
 
+  Set<String> measurerNames() {
+    return Set.copyOf(links.keySet());
+  }
+
   /** Whether {@code link} is the connection this measurement uses for its measurer. */
   boolean hasParticipant(MeasurerLink link) {
     return links.get(link.name()) == link;

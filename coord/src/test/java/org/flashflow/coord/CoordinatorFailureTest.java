@@ -412,6 +412,24 @@ class CoordinatorFailureTest {
     assertEquals(1, small.ended.size(), "a second onDurable is harmless");
   }
 
+  @Test
+  void lateMessagesAfterTheMeasurementWasForgottenChangeNothing() {
+    long id = h.startToActive(FP1, alice, bob);
+    h.fail(bob, id, 1, "gave up");
+    h.loop.runPending();
+    assertEquals(0, h.live());
+    int sentToAlice = alice.sent.size();
+    h.report(alice, id, 100);
+    h.fail(alice, id, 4, "unknown meas_id");
+    h.coord.measurerMessage(alice, new ConnectedToRelay(h.asked(alice, id)));
+    h.coord.torEvent(new FfMeasEvent.BwReport(id, 1, 1));
+    h.coord.torEvent(new FfMeasEvent.End(id, false));
+    h.loop.advance(Duration.ofMinutes(1));
+    assertEquals(1, h.sink.writes.size());
+    assertEquals(sentToAlice, alice.sent.size());
+    assertEquals(1, h.ended.size());
+  }
+
   private List<String> measurerNames() {
     return h.coord.status().measurers().stream().map(m -> m.name()).toList();
   }
