@@ -136,6 +136,9 @@ final class Measurement {
   private void onLaunched(long circ) {
     LOG.debug("measurement {}: tor launched circuit {}", id, circ);
     circId = OptionalLong.of(circ);
+    if (phase == MeasurementPhase.LAUNCHING) {
+      phase = MeasurementPhase.WAITING_FOR_RELAY;
+    }
     if (startCallback != null) {
       startCallback.started(id, fp);
       startCallback = null;
@@ -386,33 +389,8 @@ final class Measurement {
         fp,
         String.format(Locale.ROOT, "%.2f", estimate.orElse(0) * 8 / 1e6),
         String.join(",", links.keySet()),
-        cappingNote(seconds));
+        Reports.cappingNote(seconds));
     end(new MeasurementRecord(id, fp, beginTs, seconds, Optional.empty()), estimate);
-  }
-
-  /** {@code ; background capped N->M bytes/s in K of 30 s}, averaged over the capped seconds. */
-  private String cappingNote(List<Second> seconds) {
-    long claimed = 0;
-    long allowed = 0;
-    int capped = 0;
-    for (Second s : seconds) {
-      if (s.claimedBg() > s.maxBg()) {
-        claimed += s.claimedBg();
-        allowed += s.maxBg();
-        capped++;
-      }
-    }
-    if (capped == 0) {
-      return "";
-    }
-    return "; background capped "
-        + claimed / capped
-        + "->"
-        + allowed / capped
-        + " bytes/s in "
-        + capped
-        + " of "
-        + seconds(seconds.size());
   }
 
   /**

@@ -104,4 +104,33 @@ final class Reports {
     }
     return out;
   }
+
+  /**
+   * {@code ; background capped N->M bytes/s in K of 30 s}, averaged over the capped seconds (in
+   * double, since a lying relay's claims may be near {@code Long.MAX_VALUE}); empty if none was.
+   */
+  static String cappingNote(List<Second> seconds) {
+    double claimed = 0;
+    double allowed = 0;
+    int capped = 0;
+    for (Second s : seconds) {
+      if (s.claimedBg() > s.maxBg()) {
+        claimed += s.claimedBg();
+        allowed += s.maxBg();
+        capped++;
+      }
+    }
+    if (capped == 0) {
+      return "";
+    }
+    return "; background capped "
+        + (long) (claimed / capped)
+        + "->"
+        + (long) (allowed / capped)
+        + " bytes/s in "
+        + capped
+        + " of "
+        + seconds.size()
+        + " s";
+  }
 }

@@ -27,19 +27,24 @@ class CoordinatorHappyPathTest {
     Harness.Answer answer = h.request(FP1, alice);
     long id = h.lastMeasId();
     assertEquals(0, answer.calls, "answer waits for tor's LAUNCHED");
+    assertEquals(MeasurementPhase.LAUNCHING, phase(h));
     assertEquals(3, h.tor.start(id).dur());
     assertEquals(FP1, h.tor.start(id).fp());
     long circ = h.launch(id);
     assertEquals(1, answer.calls);
     assertEquals(id, answer.measId);
     assertEquals(FP1, answer.fp);
+    assertEquals(MeasurementPhase.WAITING_FOR_RELAY, phase(h));
     h.coord.torEvent(new CircEvent(circ, CircEvent.CircStatus.BUILT, java.util.Optional.empty()));
     assertTrue(alice.sent.isEmpty(), "nothing to measurers before PARAMS_OK");
     h.accept(id);
+    assertEquals(MeasurementPhase.CONNECTING_MEASURERS, phase(h));
     assertEquals(new ConnectToRelay(id, FP1, 160, 3, OptionalLong.empty()), h.asked(alice, id));
     h.connected(alice, id);
+    assertEquals(MeasurementPhase.STARTING_ACTIVE, phase(h));
     assertTrue(alice.sent(Go.class).isEmpty(), "Go waits for tor's second OK");
     h.tor.active(id).callback().onSuccess(null);
+    assertEquals(MeasurementPhase.ACTIVE, phase(h));
     assertEquals(List.of(new Go(id)), alice.sent(Go.class));
 
     h.tick();
@@ -174,6 +179,10 @@ class CoordinatorHappyPathTest {
     assertEquals(4100.0, estimateOf(h, m1));
     assertEquals(2000.0, estimateOf(h, m2));
     assertEquals(2, h.coord.status().completed());
+  }
+
+  private static MeasurementPhase phase(Harness h) {
+    return h.coord.status().measurements().get(0).phase();
   }
 
   private static double estimateOf(Harness h, long id) {
