@@ -404,7 +404,7 @@ final class Measurement {
     LOG.info("measurement {} of {} failed: {} {}", id, fp, reason, detail);
     Failure msg =
         new Failure(
-            CoordFailureCodes.C_MEAS_ABORTED,
+            FailureCode.C_MEAS_ABORTED.wireValue(),
             OptionalLong.of(id),
             Optional.of(reason + ": " + detail));
     for (String name : asked.keySet()) {

@@ -13,6 +13,7 @@ import org.flashflow.coord.results.FailReason;
 import org.flashflow.proto.ConnectToRelay;
 import org.flashflow.proto.ConnectedToRelay;
 import org.flashflow.proto.Failure;
+import org.flashflow.proto.FailureCode;
 import org.flashflow.proto.Go;
 import org.flashflow.torctl.CircEvent;
 import org.flashflow.torctl.CircEvent.CircStatus;
@@ -44,7 +45,7 @@ class CoordinatorFailureTest {
   private void assertToldOnce(FakeLink link, long id, FailReason reason) {
     List<Failure> f = h.failuresTo(link, id);
     assertEquals(1, f.size(), "Failures to " + link);
-    assertEquals(CoordFailureCodes.C_MEAS_ABORTED, f.get(0).code());
+    assertEquals(FailureCode.C_MEAS_ABORTED.wireValue(), f.get(0).code());
     assertTrue(f.get(0).extraInfo().orElseThrow().startsWith(reason + ": "), f.toString());
   }
 

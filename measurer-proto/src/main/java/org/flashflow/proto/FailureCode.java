@@ -9,7 +9,13 @@ public enum FailureCode {
   M_DUPE_MEAS_ID(3),
   M_UNKNOWN_MEAS_ID(4),
   M_START_ACTIVE_MEAS(5),
-  C_START_ACTIVE_MEAS(6);
+  C_START_ACTIVE_MEAS(6),
+  /**
+   * Added by this implementation: the coordinator ended the measurement (a deadline passed, another
+   * participant failed or disconnected, tor refused or ended it, shutdown); {@code extra_info} is
+   * {@code <REASON>: <detail>} with the results-log reason.
+   */
+  C_MEAS_ABORTED(7);
 
   private final int wireValue;
 
