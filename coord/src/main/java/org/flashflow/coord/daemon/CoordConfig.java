@@ -7,10 +7,10 @@ import org.flashflow.common.config.Config;
 import org.flashflow.common.config.ConfigException;
 import org.flashflow.common.config.HostPort;
 import org.flashflow.coord.CoordSettings;
-import org.flashflow.coord.tor.TorBridge;
 import org.flashflow.torctl.TorControlSettings;
 import org.flashflow.torctl.TorEndpoint;
 import org.flashflow.torctl.TorLaunchSettings;
+import org.flashflow.torctl.TorSession;
 
 /**
  * The coordinator's configuration, read and checked once at startup, so that a bad value stops the
@@ -27,7 +27,7 @@ public record CoordConfig(
     Path v3bw,
     Duration maxResultsAge,
     CoordSettings settings,
-    TorBridge.Mode tor,
+    TorSession.Mode tor,
     Duration torReconnectMaxBackoff) {
 
   /** Reads every key the coordinator uses; the first bad one fails with its name and value. */
@@ -69,7 +69,7 @@ public record CoordConfig(
    * The {@code [tor]} section: attach to {@code control_addr} or {@code control_socket}, or launch
    * {@code tor_bin} with its data directory in {@code torDatadir}. Shared with the measurer.
    */
-  public static TorBridge.Mode torMode(Config c, Path torDatadir) throws ConfigException {
+  public static TorSession.Mode torMode(Config c, Path torDatadir) throws ConfigException {
     Optional<HostPort> addr = c.optionalAddress("tor", "control_addr");
     Optional<Path> socket = c.optionalPath("tor", "control_socket");
     if (addr.isPresent() && socket.isPresent()) {
@@ -91,14 +91,14 @@ public record CoordConfig(
         throw ConfigException.badValue(
             "tor", "control_addr", hp.toString(), "host:port of tor's ControlPort (not port 0)");
       }
-      return new TorBridge.Mode.Attach(
+      return new TorSession.Mode.Attach(
           withEndpoint(control, new TorEndpoint.Tcp(hp.host(), hp.port())));
     }
     if (socket.isPresent()) {
-      return new TorBridge.Mode.Attach(
+      return new TorSession.Mode.Attach(
           withEndpoint(control, new TorEndpoint.UnixSocket(socket.get())));
     }
-    return new TorBridge.Mode.Launch(
+    return new TorSession.Mode.Launch(
         TorLaunchSettings.of(
             c.string("tor", "tor_bin"), torDatadir, c.lines("tor", "torrc_extra_lines")),
         control);
