@@ -2,15 +2,12 @@ package org.flashflow.coord.daemon;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import org.flashflow.common.config.Config;
 import org.flashflow.common.config.ConfigException;
 import org.flashflow.common.config.HostPort;
 import org.flashflow.coord.CoordSettings;
-import org.flashflow.torctl.TorControlSettings;
-import org.flashflow.torctl.TorEndpoint;
-import org.flashflow.torctl.TorLaunchSettings;
 import org.flashflow.torctl.TorSession;
+import org.flashflow.torctl.TorSessionConfig;
 
 /**
  * The coordinator's configuration, read and checked once at startup, so that a bad value stops the
@@ -61,51 +58,8 @@ public record CoordConfig(
         c.path("v3bw", "v3bw"),
         positive(c, "v3bw", "max_results_age"),
         settings,
-        torMode(c, c.path("coord", "tor_datadir")),
-        positive(c, "tor", "reconnect_max_backoff"));
-  }
-
-  /**
-   * The {@code [tor]} section: attach to {@code control_addr} or {@code control_socket}, or launch
-   * {@code tor_bin} with its data directory in {@code torDatadir}. Shared with the measurer.
-   */
-  public static TorSession.Mode torMode(Config c, Path torDatadir) throws ConfigException {
-    Optional<HostPort> addr = c.optionalAddress("tor", "control_addr");
-    Optional<Path> socket = c.optionalPath("tor", "control_socket");
-    if (addr.isPresent() && socket.isPresent()) {
-      throw ConfigException.badValue(
-          "tor",
-          "control_socket",
-          socket.get().toString(),
-          "at most one of control_addr and control_socket");
-    }
-    TorControlSettings control =
-        new TorControlSettings(
-            new TorEndpoint.UnixSocket(Path.of("unused")),
-            c.optionalString("tor", "control_password"),
-            c.optionalPath("tor", "cookie_file"),
-            positive(c, "tor", "command_timeout"));
-    if (addr.isPresent()) {
-      HostPort hp = addr.get();
-      if (hp.port() == 0) {
-        throw ConfigException.badValue(
-            "tor", "control_addr", hp.toString(), "host:port of tor's ControlPort (not port 0)");
-      }
-      return new TorSession.Mode.Attach(
-          withEndpoint(control, new TorEndpoint.Tcp(hp.host(), hp.port())));
-    }
-    if (socket.isPresent()) {
-      return new TorSession.Mode.Attach(
-          withEndpoint(control, new TorEndpoint.UnixSocket(socket.get())));
-    }
-    return new TorSession.Mode.Launch(
-        TorLaunchSettings.of(
-            c.string("tor", "tor_bin"), torDatadir, c.lines("tor", "torrc_extra_lines")),
-        control);
-  }
-
-  private static TorControlSettings withEndpoint(TorControlSettings s, TorEndpoint e) {
-    return new TorControlSettings(e, s.password(), s.cookieFile(), s.commandTimeout());
+        TorSessionConfig.mode(c, c.path("coord", "tor_datadir")),
+        TorSessionConfig.maxBackoff(c));
   }
 
   private static Duration positive(Config c, String section, String key) throws ConfigException {
