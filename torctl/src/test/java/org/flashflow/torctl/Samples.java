@@ -1,13 +1,12 @@
 package org.flashflow.torctl;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.flashflow.common.testing.ExternalTools;
 
 /** The stock-tor golden samples of {@code shared/samples/stock-tor}; tests skip without them. */
 final class Samples {
@@ -17,7 +16,7 @@ final class Samples {
 
   static String read(String name) throws IOException {
     Path p = DIR.resolve(name);
-    assumeTrue(Files.isRegularFile(p), "golden sample " + p.toAbsolutePath() + " is absent");
+    ExternalTools.require(Files.isRegularFile(p), "golden sample " + p.toAbsolutePath());
     return Files.readString(p, StandardCharsets.UTF_8);
   }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -16,6 +15,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.flashflow.common.testing.ExternalTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +43,7 @@ class StockTorTest {
 
   @Test
   void stockTorOverItsControlSocket() throws Exception {
-    assumeTrue(torOnPath(), "tor is not on PATH");
+    ExternalTools.require(torOnPath(), "tor on PATH");
     RecordingListener listener = new RecordingListener();
     LaunchedTor tor =
         TorLauncher.launch(
@@ -85,7 +85,7 @@ class StockTorTest {
 
   @Test
   void cookieAuthenticationToStockTor() throws Exception {
-    assumeTrue(torOnPath(), "tor is not on PATH");
+    ExternalTools.require(torOnPath(), "tor on PATH");
     try (LaunchedTor tor =
             TorLauncher.launch(
                 TorLaunchSettings.of("tor", dir.resolve("t"), List.of("DisableNetwork 1")));
@@ -97,7 +97,7 @@ class StockTorTest {
 
   @Test
   void torExitingAtStartupReportsItsLog() throws Exception {
-    assumeTrue(torOnPath(), "tor is not on PATH");
+    ExternalTools.require(torOnPath(), "tor on PATH");
     TorControlException e =
         assertThrows(
             TorControlException.class,

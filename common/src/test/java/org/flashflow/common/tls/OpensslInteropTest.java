@@ -1,7 +1,6 @@
 package org.flashflow.common.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.flashflow.common.testing.ExternalTools;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +22,7 @@ class OpensslInteropTest {
 
   @BeforeEach
   void needsOpenssl() {
-    assumeTrue(Files.isExecutable(OPENSSL), "openssl not installed");
+    ExternalTools.require(Files.isExecutable(OPENSSL), "openssl");
   }
 
   @Test

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
+import org.flashflow.common.testing.ExternalTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,7 +101,7 @@ class V3bwGeneratorTest {
 
   @Test
   void stemParsesTheFileAndSeesOurRelays() throws Exception {
-    Assumptions.assumeTrue(stemAvailable(), "python3-stem is not installed");
+    ExternalTools.require(stemAvailable(), "python3-stem (/usr/bin/python3 -c 'import stem')");
     Path file = generator(resultsLog(), NOW).generate(BandwidthFileTest.CONSENSUS);
     String script =
         "import sys\n"
