@@ -1,23 +1,27 @@
 package org.flashflow.torctl;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.flashflow.common.testing.ExternalTools;
 
-/** The stock-tor golden samples of {@code shared/samples/stock-tor}; tests skip without them. */
+/**
+ * The stock-tor golden samples: verbatim replies of Debian's tor 0.4.9.11, copied from the
+ * project's shared {@code samples/stock-tor} into this module's test resources (README.md there
+ * says how they were captured), so that the parser tests run in any checkout.
+ */
 final class Samples {
-  private static final Path DIR = Path.of("../../shared/samples/stock-tor");
-
   private Samples() {}
 
   static String read(String name) throws IOException {
-    Path p = DIR.resolve(name);
-    ExternalTools.require(Files.isRegularFile(p), "golden sample " + p.toAbsolutePath());
-    return Files.readString(p, StandardCharsets.UTF_8);
+    try (InputStream in = Samples.class.getResourceAsStream("/stock-tor/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            "golden sample stock-tor/" + name + " not on the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   /** The lines of a sample without line endings. */
