@@ -58,7 +58,8 @@ public final class ConfigSchema {
         entry("key", "${keydir}/measurer.pem"),
         entry("coord_cert", "${keydir}/coord.pem"),
         entry("tor_datadir", "${datadir}/tor"),
-        entry("coord_addr", "localhost:12934"));
+        entry("coord_addr", "localhost:12934"),
+        entry("circ_build_timeout", "30"));
     section(s, "ctrl", entry("coord_addr", "localhost:12935"));
     section(
         s,

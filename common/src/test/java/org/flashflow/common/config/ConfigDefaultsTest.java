@@ -42,6 +42,7 @@ class ConfigDefaultsTest {
         "measurer | coord_cert | data-meas/keys/coord.pem",
         "measurer | tor_datadir | data-meas/tor",
         "measurer | coord_addr | localhost:12934",
+        "measurer | circ_build_timeout | 30",
         "ctrl | coord_addr | localhost:12935",
         "tor | tor_bin | tor",
         "tor | torrc_extra_lines | ``",
@@ -70,7 +71,7 @@ class ConfigDefaultsTest {
         List.of("coord", "v3bw", "meas_params", "measurer", "ctrl", "tor", "schedule", "measurers"),
         List.copyOf(d.keySet()));
     int keys = d.values().stream().mapToInt(Map::size).sum();
-    assertEquals(38, keys);
+    assertEquals(39, keys);
     assertTrue(d.get("measurers").isEmpty());
   }
 

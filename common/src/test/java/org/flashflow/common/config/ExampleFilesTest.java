@@ -70,6 +70,7 @@ class ExampleFilesTest {
       c.address("measurer", "coord_addr");
       c.path("measurer", "coord_cert");
       c.path("measurer", "key");
+      c.duration("measurer", "circ_build_timeout");
     }
     c.optionalAddress("tor", "control_addr");
     c.optionalPath("tor", "control_socket");
