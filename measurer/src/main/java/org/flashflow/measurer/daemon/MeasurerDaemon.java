@@ -1,0 +1,205 @@
+package org.flashflow.measurer.daemon;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.flashflow.common.loop.NettyLoop;
+import org.flashflow.common.tls.TlsContexts;
+import org.flashflow.measurer.Measurer;
+import org.flashflow.measurer.MeasurerStatus;
+import org.flashflow.measurer.net.CoordClient;
+import org.flashflow.measurer.tor.MeasurerTor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running measurer: wires the core to one Netty event loop, the TLS connection to the
+ * coordinator and its tor, and takes it all down in order.
+ *
+ * <p>Shutdown order: fail live measurements (so the coordinator hears why), close the coordinator
+ * connection, close tor (stopping a tor we launched), then the loop.
+ */
+public final class MeasurerDaemon {
+  private static final Logger LOG = LoggerFactory.getLogger(MeasurerDaemon.class);
+  private static final Duration CORE_STOP = Duration.ofSeconds(10);
+
+  private final EventLoopGroup group;
+  private final NettyLoop loop;
+  private final MeasurerTor tor;
+  private final Measurer measurer;
+  private final CoordClient client;
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private boolean stopping;
+
+  private MeasurerDaemon(MeasurerConfig config, Clock clock, SslContext tls) {
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("measurer-loop"), NioIoHandler.newFactory());
+    EventLoop eventLoop = group.next();
+    this.loop = new NettyLoop(eventLoop, clock);
+    var sink =
+        new Object() {
+          Measurer measurer;
+        };
+    this.tor =
+        new MeasurerTor(
+            loop,
+            config.tor(),
+            config.torReconnectMaxBackoff(),
+            (state, detail) -> sink.measurer.torStateChanged(state, detail),
+            event -> sink.measurer.torEvent(event));
+    this.measurer = new Measurer(loop, config.settings(), tor);
+    sink.measurer = measurer;
+    this.client = new CoordClient(config.coordAddr(), eventLoop, tls, measurer);
+  }
+
+  /**
+   * Creates the data directory, loads the keys and starts connecting to tor and the coordinator.
+   * Fails at once, with nothing left running, when a key or the coordinator's certificate is
+   * missing or unusable.
+   *
+   * @param clock the wall clock the reports' {@code ts} come from
+   */
+  public static MeasurerDaemon start(MeasurerConfig config, Clock clock) throws IOException {
+    for (Path dir : List.of(config.datadir(), config.keydir())) {
+      createPrivateDirectory(dir);
+    }
+    MeasurerDaemon d = new MeasurerDaemon(config, clock, tlsContext(config));
+    LOG.info("measurer starting: coordinator at {}, tor {}", config.coordAddr(), d.tor.where());
+    d.loop.execute(d.tor::start);
+    d.client.start();
+    return d;
+  }
+
+  static SslContext tlsContext(MeasurerConfig config) throws IOException {
+    Path key = config.key();
+    if (!Files.isRegularFile(key)) {
+      Path dir = key.toAbsolutePath().getParent();
+      String stem = key.getFileName().toString().replaceFirst("\\.pem$", "");
+      throw new IOException(
+          "measurer key "
+              + key
+              + " not found; make one with 'flashflow keygen NAME --out "
+              + dir
+              + "' (NAME is how the coordinator will know this measurer) and set [measurer] key"
+              + " to the file it writes, or use NAME "
+              + stem
+              + " to match the configured file name");
+    }
+    if (!Files.isRegularFile(config.coordCert())) {
+      throw new IOException(
+          "coordinator certificate "
+              + config.coordCert()
+              + " not found ([measurer] coord_cert); copy the coordinator's certificate there,"
+              + " e.g. 'openssl x509 -in coord.pem > "
+              + config.coordCert()
+              + "' on the coordinator (the certificate only, never its key)");
+    }
+    return TlsContexts.client(key, config.coordCert());
+  }
+
+  private static void createPrivateDirectory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  /** A snapshot of the core, taken on the loop; blocks, so not for the loop itself. */
+  public MeasurerStatus status() throws InterruptedException {
+    CompletableFuture<MeasurerStatus> f = new CompletableFuture<>();
+    loop.execute(
+        () -> {
+          try {
+            f.complete(measurer.status());
+          } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+          }
+        });
+    try {
+      return f.get(CORE_STOP.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot read the measurer's status: " + e, e);
+    }
+  }
+
+  /** Blocks until {@link #shutdown} has finished. */
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+  }
+
+  /**
+   * Fails live measurements (the coordinator is told), closes the coordinator connection, tor and
+   * the loop. Blocks; call it from any thread but the loop. Calling it again waits for the first
+   * call to finish.
+   */
+  public void shutdown() {
+    synchronized (this) {
+      if (stopping) {
+        awaitQuietly();
+        return;
+      }
+      stopping = true;
+    }
+    LOG.info("measurer shutting down");
+    CompletableFuture<Void> core = new CompletableFuture<>();
+    try {
+      loop.execute(
+          () -> {
+            try {
+              measurer.shutdown();
+            } finally {
+              core.complete(null);
+            }
+          });
+      core.get(CORE_STOP.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      LOG.warn("shutting down the measurer core: {}", e.toString());
+    }
+    client.close();
+    CompletableFuture<Void> torClosed = new CompletableFuture<>();
+    try {
+      loop.execute(
+          () -> {
+            try {
+              tor.close();
+            } finally {
+              torClosed.complete(null);
+            }
+          });
+      torClosed.get(CORE_STOP.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      LOG.warn("closing tor: {}", e.toString());
+    }
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    LOG.info("measurer stopped");
+    terminated.countDown();
+  }
+
+  private void awaitQuietly() {
+    try {
+      terminated.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

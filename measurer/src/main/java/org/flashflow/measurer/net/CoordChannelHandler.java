@@ -1,0 +1,204 @@
+package org.flashflow.measurer.net;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.EncoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import org.flashflow.measurer.CoordLink;
+import org.flashflow.measurer.CoordListener;
+import org.flashflow.proto.Message;
+import org.flashflow.proto.MessageCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of the connection to the coordinator: announces it to the core once TLS has
+ * shown the pinned certificate, forwards decoded messages, reports the disconnect, and is the last
+ * stop for exceptions. It decides nothing about measurements. Runs on the measurer's one event
+ * loop, the core's, so it calls the {@link CoordListener} directly.
+ */
+final class CoordChannelHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(CoordChannelHandler.class);
+  private static final int MAX_DETAIL = 200;
+
+  private final CoordListener listener;
+  private final String where;
+  private final Runnable onAuthenticated;
+  private ChannelLink link;
+  private boolean closing;
+
+  /**
+   * @param where the coordinator's configured address, for log lines
+   * @param onAuthenticated told when the handshake succeeded (the client resets its backoff)
+   */
+  CoordChannelHandler(CoordListener listener, String where, Runnable onAuthenticated) {
+    this.listener = listener;
+    this.where = where;
+    this.onAuthenticated = onAuthenticated;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof SslHandshakeCompletionEvent hs) {
+      if (hs.isSuccess()) {
+        authenticated(ctx);
+      } else {
+        fail(
+            ctx,
+            "TLS handshake failed: "
+                + describe(hs.cause())
+                + " (is [measurer] coord_cert the coordinator's certificate, and does the"
+                + " coordinator have ours?)");
+      }
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  private void authenticated(ChannelHandlerContext ctx) {
+    link = new ChannelLink(ctx.channel(), where);
+    onAuthenticated.run();
+    try {
+      listener.coordConnected(link);
+    } catch (RuntimeException e) {
+      bug(ctx, "coordConnected", e);
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof Message)) {
+      ReferenceCountUtil.release(msg);
+      bug(ctx, "channelRead", new IllegalStateException("unexpected " + msg.getClass()));
+      return;
+    }
+    if (closing || !ctx.channel().isActive()) {
+      return; // after a protocol error, nothing more from this peer counts
+    }
+    if (link == null) {
+      fail(ctx, "message before the TLS handshake completed");
+      return;
+    }
+    try {
+      listener.coordMessage(link, (Message) msg);
+    } catch (RuntimeException e) {
+      bug(ctx, "coordMessage", e);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (link != null) {
+      ChannelLink l = link;
+      link = null;
+      try {
+        listener.coordDisconnected(l);
+      } catch (RuntimeException e) {
+        LOG.error("bug: coordDisconnected for the coordinator at {} threw", where, e);
+      }
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (closing) {
+      LOG.debug(
+          "after closing the connection to the coordinator at {}: {}", where, describe(cause));
+    } else if (cause instanceof TooLongFrameException) {
+      fail(
+          ctx,
+          "over "
+              + CoordClient.FRAMER_BUFFER_BYTES
+              + " bytes without a complete JSON object (limit per object: "
+              + MessageCodec.MAX_OBJECT_BYTES
+              + ")");
+    } else if (cause instanceof IOException) {
+      // Resets and the like: the network's doing, not misbehaviour.
+      closing = true;
+      LOG.info("connection to the coordinator at {} lost: {}", where, describe(cause));
+      ctx.close();
+    } else {
+      fail(ctx, describe(cause));
+    }
+  }
+
+  /** Peer misbehaviour (or a TLS failure): one WARN naming the coordinator, then close. */
+  private void fail(ChannelHandlerContext ctx, String problem) {
+    if (closing) {
+      LOG.debug("after closing the connection to the coordinator at {}: {}", where, problem);
+      return;
+    }
+    closing = true;
+    LOG.warn("closing the connection to the coordinator at {}: {}", where, problem);
+    ctx.close();
+  }
+
+  /** An exception from the core is our bug, not the peer's: say so, and drop the connection. */
+  private void bug(ChannelHandlerContext ctx, String call, RuntimeException e) {
+    LOG.error("bug: {} for the coordinator at {} threw; closing the connection", call, where, e);
+    closing = true;
+    ctx.close();
+  }
+
+  /** The useful part of a cause: Netty wraps the TLS engine's exceptions in DecoderException. */
+  static String describe(Throwable cause) {
+    Throwable t = cause;
+    while (t instanceof DecoderException
+        && t.getCause() != null
+        && t.getMessage() != null
+        && t.getMessage().equals(t.getCause().toString())) {
+      t = t.getCause();
+    }
+    String msg = t.getMessage();
+    if (msg == null) {
+      return t.getClass().getSimpleName();
+    }
+    return msg.length() <= MAX_DETAIL ? msg : msg.substring(0, MAX_DETAIL) + "...";
+  }
+
+  /** The core's handle on this connection. Called on the event loop, like the handler. */
+  private static final class ChannelLink implements CoordLink {
+    private final Channel channel;
+    private final String where;
+
+    ChannelLink(Channel channel, String where) {
+      this.channel = channel;
+      this.where = where;
+    }
+
+    @Override
+    public void send(Message message) {
+      channel
+          .writeAndFlush(message)
+          .addListener(
+              (ChannelFutureListener)
+                  f -> {
+                    if (f.cause() instanceof EncoderException) {
+                      LOG.error("bug: cannot encode {} for the coordinator", message, f.cause());
+                    } else if (!f.isSuccess()) {
+                      LOG.debug(
+                          "could not send to the coordinator at {}: {}",
+                          where,
+                          describe(f.cause()));
+                    }
+                  });
+    }
+
+    @Override
+    public String remoteAddress() {
+      return where;
+    }
+
+    @Override
+    public String toString() {
+      return "coordinator at " + where;
+    }
+  }
+}
