@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * The running coordinator: wires the core to one Netty event loop, the measurer TLS server, the
  * control socket, tor and the results files, and takes it all down in order.
  *
- * <p>Shutdown order matters: stop accepting, fail live measurements (their FAIL records go to the
- * results log), wait until the log is durable, then close tor and the loop.
+ * <p>Shutdown order matters: fail live measurements (their SHUTDOWN records go to the results log
+ * and their measurers are told), then stop accepting and close connections and tor, wait until the
+ * log is durable, and close the loop.
  */
 public final class CoordDaemon {
   private static final Logger log = LoggerFactory.getLogger(CoordDaemon.class);
@@ -195,9 +196,9 @@ public final class CoordDaemon {
   }
 
   /**
-   * Stops accepting, fails live measurements (SHUTDOWN records), waits until the results log is
-   * durable, closes measurers, tor and the loop. Blocks; call it from any thread but the loop.
-   * Calling it again waits for the first call to finish.
+   * Fails live measurements (SHUTDOWN records), stops accepting, closes measurers and tor, waits
+   * until the results log is durable, closes the loop. Blocks; call it from any thread but the
+   * loop. Calling it again waits for the first call to finish.
    */
   public void shutdown() {
     synchronized (this) {
@@ -208,23 +209,12 @@ public final class CoordDaemon {
       stopping = true;
     }
     log.info("coordinator shutting down");
+    // The core first: closing the measurer connections first would fail live measurements as
+    // MEASURER_LOST before the core could record them as SHUTDOWN and tell the measurers why.
+    onLoop("failing live measurements", coordinator::shutdown);
     measurerServer.close();
     controlServer.close();
-    CompletableFuture<Void> failed = new CompletableFuture<>();
-    try {
-      loop.execute(
-          () -> {
-            try {
-              coordinator.shutdown();
-              tor.close();
-            } finally {
-              failed.complete(null);
-            }
-          });
-      failed.get(RESULTS_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      log.warn("shutting down the coordinator core: {}", e.toString());
-    }
+    onLoop("closing tor", tor::close);
     if (!results.close(RESULTS_DRAIN)) {
       log.error("some results could not be written before shutdown");
     }
@@ -232,6 +222,24 @@ public final class CoordDaemon {
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     log.info("coordinator stopped");
     terminated.countDown();
+  }
+
+  /** Runs {@code task} on the loop and waits for it, up to {@link #RESULTS_DRAIN}. */
+  private void onLoop(String what, Runnable task) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      loop.execute(
+          () -> {
+            try {
+              task.run();
+            } finally {
+              done.complete(null);
+            }
+          });
+      done.get(RESULTS_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("shutting down the coordinator: {}: {}", what, e.toString());
+    }
   }
 
   private void awaitQuietly() {
