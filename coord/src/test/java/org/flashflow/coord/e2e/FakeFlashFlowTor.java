@@ -53,6 +53,7 @@ final class FakeFlashFlowTor implements AutoCloseable {
   private final List<Session> sessions = new CopyOnWriteArrayList<>();
   private final List<String> commands = new CopyOnWriteArrayList<>();
   private final AtomicInteger nextCirc = new AtomicInteger(100);
+  private volatile boolean refusing;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -91,6 +92,14 @@ final class FakeFlashFlowTor implements AutoCloseable {
     }
   }
 
+  /**
+   * While {@code refuse} is true, every new control connection is closed at once, as when tor is
+   * down: a reconnecting controller keeps failing until it is set back to false.
+   */
+  void refuseConnections(boolean refuse) {
+    this.refusing = refuse;
+  }
+
   int connectionCount() {
     return (int) sessions.stream().filter(s -> !s.closed).count();
   }
@@ -106,6 +115,10 @@ final class FakeFlashFlowTor implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket socket = server.accept();
+        if (refusing) {
+          socket.close();
+          continue;
+        }
         Session session = new Session(socket);
         sessions.add(session);
         Thread t = new Thread(session::run, "fake-tor-session");
