@@ -88,6 +88,7 @@ final class BenchMeasurers {
   /** What a measurer does with the coordinator's messages; one per connection, on its loop. */
   private final class Client extends SimpleChannelInboundHandler<Message> {
     private final Map<Long, ScheduledFuture<?>> senders = new HashMap<>();
+    private final Map<Long, Integer> dur = new HashMap<>();
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Message msg) {
@@ -103,8 +104,6 @@ final class BenchMeasurers {
         f.measId().ifPresent(id -> cancel(id));
       }
     }
-
-    private final Map<Long, Integer> dur = new HashMap<>();
 
     private void report(ChannelHandlerContext ctx, long measId, int n) {
       if (intervalNanos == 0) {

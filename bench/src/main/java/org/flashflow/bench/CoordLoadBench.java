@@ -150,8 +150,8 @@ public final class CoordLoadBench {
       Snapshot start = onLoop(loop, () -> probe.snapshot(timing, tor, driver, true));
       Thread.sleep(o.duration().toMillis());
       Snapshot end = onLoop(loop, () -> probe.snapshot(timing, tor, driver, false));
-      long[] latency = onLoop(loop, timing::sortedLatencies);
-      long[] core = onLoop(loop, timing::sortedCoreTimes);
+      Histogram latency = onLoop(loop, timing::latencies);
+      Histogram core = onLoop(loop, timing::coreTimes);
       Row row = Row.of(start, end, latency, core);
       rows.add(row);
       System.err.println("run " + r + ": " + row.line("" + r));
@@ -221,7 +221,8 @@ public final class CoordLoadBench {
     System.out.println(
         "latency: client send (ts) to the coordinator done with the report; core: the"
             + " Coordinator's own share. loop CPU: the coordinator's event-loop thread; process CPU"
-            + " includes the measurer clients, fsync thread, GC and JIT.");
+            + " includes the measurer clients, fsync thread, GC and JIT. CPU % is of one core;"
+            + " others%: the rest of the machine (other programs), from /proc/stat.");
     long warnings;
     Path log = tmp.resolve("coord.log");
     try (Stream<String> lines = Files.exists(log) ? Files.lines(log) : Stream.empty()) {
@@ -240,6 +241,7 @@ public final class CoordLoadBench {
       long loopCpu,
       long clientCpu,
       long processCpu,
+      long machineBusyNanos,
       long gcMillis) {}
 
   private static final class Probe {
@@ -274,7 +276,26 @@ public final class CoordLoadBench {
           threads.getThreadCpuTime(loopThread),
           threads.getThreadCpuTime(clientThread),
           os.getProcessCpuTime(),
+          machineBusyNanos(),
           gc);
+    }
+  }
+
+  /**
+   * CPU time all processes spent busy so far (Linux {@code /proc/stat}), to tell how much of the
+   * machine other programs took during a window; -1 where that file is missing.
+   */
+  private static long machineBusyNanos() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      // cpu user nice system idle iowait irq softirq steal ...; USER_HZ is 100 on Linux.
+      long busy = 0;
+      for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+        busy += Long.parseLong(f[i]);
+      }
+      return busy * 10_000_000L;
+    } catch (IOException | RuntimeException e) {
+      return -1;
     }
   }
 
@@ -292,11 +313,12 @@ public final class CoordLoadBench {
       double loopCpuMsPerMeas,
       double clientCpuPct,
       double processCpuMsPerMeas,
+      double othersCpuPct,
       long gcMillis) {
     static final String HEADER =
         String.format(
             Locale.ROOT,
-            "%-6s %10s %9s %8s %5s %8s %8s %8s %9s %7s %10s %7s %10s %6s",
+            "%-6s %10s %9s %8s %5s %8s %8s %8s %9s %7s %10s %7s %10s %7s %6s",
             "run",
             "reports/s",
             "bg ev/s",
@@ -310,9 +332,10 @@ public final class CoordLoadBench {
             "loop ms/m",
             "client%",
             "proc ms/m",
+            "others%",
             "gc ms");
 
-    static Row of(Snapshot a, Snapshot b, long[] latency, long[] core) {
+    static Row of(Snapshot a, Snapshot b, Histogram latency, Histogram core) {
       double secs = (b.nanos() - a.nanos()) / 1e9;
       long meas = b.completed() - a.completed();
       double perMeas = Math.max(1, meas);
@@ -321,14 +344,20 @@ public final class CoordLoadBench {
           (b.bgEvents() - a.bgEvents()) / secs,
           meas / secs,
           b.failed() - a.failed(),
-          Samples.percentile(latency, 50) / 1e6,
-          Samples.percentile(latency, 99) / 1e6,
-          Samples.percentile(latency, 100) / 1e6,
-          Samples.percentile(core, 99) / 1e3,
+          latency.percentileNanos(50) / 1e6,
+          latency.percentileNanos(99) / 1e6,
+          latency.maxNanos() / 1e6,
+          core.percentileNanos(99) / 1e3,
           100.0 * (b.loopCpu() - a.loopCpu()) / (b.nanos() - a.nanos()),
           (b.loopCpu() - a.loopCpu()) / 1e6 / perMeas,
           100.0 * (b.clientCpu() - a.clientCpu()) / (b.nanos() - a.nanos()),
           (b.processCpu() - a.processCpu()) / 1e6 / perMeas,
+          a.machineBusyNanos() < 0
+              ? Double.NaN
+              : 100.0
+                  * ((b.machineBusyNanos() - a.machineBusyNanos())
+                      - (b.processCpu() - a.processCpu()))
+                  / (b.nanos() - a.nanos()),
           b.gcMillis() - a.gcMillis());
     }
 
@@ -347,6 +376,7 @@ public final class CoordLoadBench {
           med(rows, Row::loopCpuMsPerMeas),
           med(rows, Row::clientCpuPct),
           med(rows, Row::processCpuMsPerMeas),
+          med(rows, Row::othersCpuPct),
           Math.round(med(rows, r -> r.gcMillis())));
     }
 
@@ -360,7 +390,8 @@ public final class CoordLoadBench {
     String line(String label) {
       return String.format(
           Locale.ROOT,
-          "%-6s %10.0f %9.0f %8.1f %5d %8.3f %8.3f %8.2f %7.1fus %7.1f %10.3f %7.1f %10.3f %6d",
+          "%-6s %10.0f %9.0f %8.1f %5d %8.3f %8.3f %8.2f %7.1fus %7.1f %10.3f %7.1f %10.3f %7.0f"
+              + " %6d",
           label,
           reportsPerSec,
           bgPerSec,
@@ -374,6 +405,7 @@ public final class CoordLoadBench {
           loopCpuMsPerMeas,
           clientCpuPct,
           processCpuMsPerMeas,
+          othersCpuPct,
           gcMillis);
     }
   }

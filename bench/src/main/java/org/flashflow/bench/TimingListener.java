@@ -16,8 +16,8 @@ final class TimingListener implements MeasurerListener {
   private final MeasurerListener delegate;
   private final BenchClock clock;
   private final Loop loop;
-  private final Samples latency = new Samples();
-  private final Samples coreTime = new Samples();
+  private final Histogram latency = new Histogram();
+  private final Histogram coreTime = new Histogram();
   private boolean recording;
   private long reports;
   private int connected;
@@ -79,11 +79,11 @@ final class TimingListener implements MeasurerListener {
     recording = false;
   }
 
-  long[] sortedLatencies() {
-    return latency.sorted();
+  Histogram latencies() {
+    return latency.copy();
   }
 
-  long[] sortedCoreTimes() {
-    return coreTime.sorted();
+  Histogram coreTimes() {
+    return coreTime.copy();
   }
 }
