@@ -1,0 +1,80 @@
+package org.flashflow.testnet;
+
+import java.util.List;
+import java.util.Locale;
+import org.flashflow.common.config.ByteRates;
+
+/**
+ * The texts a running testnet shows: the ready-to-use {@code [tor]} lines and the relays table
+ * (stdout and {@code network.txt}), and {@code ports.ini} for scripts. Pure.
+ */
+final class Summary {
+  private Summary() {}
+
+  /** For people: one {@code [tor]} line per key and party, then the relays. */
+  static String text(TorPort coord, List<TorPort> measurers, List<RelayEntry> relays, double r) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "flashflow testnet: %d relays, %d measurers, bg_percent = %s (use the same in the"
+                + " coordinator's [meas_params])%n",
+            relays.size(),
+            measurers.size(),
+            r));
+    for (TorPort p : concat(coord, measurers)) {
+      for (String kv : p.torKeys()) {
+        sb.append(p.who()).append(" tor: [tor] ").append(kv).append('\n');
+      }
+    }
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%-19s %-40s %-21s %-30s %-10s %s%n",
+            "relay",
+            "fingerprint",
+            "or_addr",
+            "capacity",
+            "background",
+            "behaviour"));
+    for (RelayEntry e : relays) {
+      RelaySpec s = e.spec();
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%-19s %-40s %-21s %-30s %-10s %s%n",
+              s.nickname(),
+              s.fingerprint(),
+              e.address() + ":" + e.orPort(),
+              ByteRates.format(s.capacity()),
+              String.format(Locale.ROOT, "%.2f", s.background()),
+              s.behaviour().configName()));
+    }
+    return sb.toString();
+  }
+
+  /** For scripts: INI, one section per party and relay. */
+  static String portsIni(TorPort coord, List<TorPort> measurers, List<RelayEntry> relays) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# Written by flashflow testnet at each start; ports change between starts\n");
+    sb.append("# unless [network] port_base is set.\n");
+    for (TorPort p : concat(coord, measurers)) {
+      sb.append('\n').append('[').append(p.who()).append("]\n");
+      p.torKeys().forEach(kv -> sb.append(kv).append('\n'));
+    }
+    for (RelayEntry e : relays) {
+      sb.append("\n[relay ").append(e.nickname()).append("]\n");
+      sb.append("fingerprint = ").append(e.fingerprint()).append('\n');
+      sb.append("or_addr = ").append(e.address()).append(':').append(e.orPort()).append('\n');
+      sb.append("capacity = ").append(e.spec().capacity()).append('\n');
+      sb.append("background = ").append(e.spec().background()).append('\n');
+      sb.append("behaviour = ").append(e.spec().behaviour().configName()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static List<TorPort> concat(TorPort coord, List<TorPort> measurers) {
+    return java.util.stream.Stream.concat(java.util.stream.Stream.of(coord), measurers.stream())
+        .toList();
+  }
+}

@@ -1,0 +1,251 @@
+package org.flashflow.testnet;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.flashflow.common.config.Config;
+import org.flashflow.common.config.ConfigException;
+import org.flashflow.common.config.ConfigSchema;
+import org.flashflow.common.config.HostPort;
+import org.flashflow.common.tls.KeyGen;
+
+/**
+ * Everything {@code testnet.ini} says, read once. The file is parsed with common's {@link Config}
+ * (same syntax, interpolation and error messages as every other config), but its sections are not
+ * in {@link ConfigSchema}: {@code [relay NICK]} sections are named by the operator, so this class
+ * checks its own keys and ignores common's "unknown section" warnings for them.
+ *
+ * @param bind address every control port and OR port listens on
+ * @param portBase 0: every port chosen by the OS; else coordinator tor at portBase, measurer i at
+ *     portBase + 1 + i, relay j's OR port at portBase + 100 + j
+ * @param bgPercent r of protocol.md section 5, which relays enforce while measured
+ * @param password for {@link AuthMode#PASSWORD}
+ * @param circuitTimeout how long a circuit to a relay that never builds it takes to fail
+ * @param slowInterval the report interval of {@link Behaviour#SLOW} relays
+ * @param maxMeasDuration the relays' FFMaxMeasurementDuration: longest wait for the active phase
+ */
+public record TestnetConfig(
+    Path datadir,
+    String bind,
+    int portBase,
+    double bgPercent,
+    List<String> measurers,
+    AuthMode auth,
+    Optional<String> password,
+    String seed,
+    Duration circuitTimeout,
+    Duration slowInterval,
+    Duration maxMeasDuration,
+    List<RelaySpec> relays) {
+
+  /** How the emulated tors' control ports authenticate controllers. */
+  public enum AuthMode {
+    /** {@code METHODS=NULL}: no authentication. */
+    NULL,
+    /** {@code METHODS=COOKIE,SAFECOOKIE} with a 32-byte cookie file per tor, like stock tor. */
+    COOKIE,
+    /** {@code METHODS=HASHEDPASSWORD}; the password is compared as given. */
+    PASSWORD
+  }
+
+  static final String NETWORK = "network";
+  static final String RELAY_PREFIX = "relay ";
+  private static final Set<String> NETWORK_KEYS =
+      Set.of(
+          "datadir",
+          "bind",
+          "port_base",
+          "bg_percent",
+          "measurers",
+          "auth",
+          "password",
+          "seed",
+          "circuit_timeout",
+          "slow_interval",
+          "max_meas_duration");
+  private static final Set<String> RELAY_KEYS =
+      Set.of("capacity", "background", "behaviour", "fingerprint");
+
+  public TestnetConfig {
+    measurers = List.copyOf(measurers);
+    relays = List.copyOf(relays);
+    if (auth == AuthMode.PASSWORD && password.isEmpty()) {
+      throw new IllegalArgumentException("auth = password needs a password");
+    }
+  }
+
+  /**
+   * Reads a parsed {@code testnet.ini}.
+   *
+   * @throws ConfigException naming section, key, value and what was expected
+   */
+  public static TestnetConfig from(Config c) throws ConfigException {
+    if (c.section(NETWORK).isEmpty() && !c.sections().contains(NETWORK)) {
+      throw new ConfigException(c.source() + ": no [network] section; is this a testnet.ini?");
+    }
+    Path datadir =
+        c.isSet(NETWORK, "datadir") ? c.path(NETWORK, "datadir") : Path.of("data-testnet");
+    String bind = c.isSet(NETWORK, "bind") ? c.string(NETWORK, "bind").strip() : "127.0.0.1";
+    try {
+      HostPort.parse((bind.indexOf(':') >= 0 ? "[" + bind + "]" : bind) + ":0");
+    } catch (IllegalArgumentException e) {
+      throw ConfigException.badValue(NETWORK, "bind", bind, "a host name or IP address");
+    }
+    int portBase = c.isSet(NETWORK, "port_base") ? c.integer(NETWORK, "port_base", 0, 65000) : 0;
+    if (portBase != 0 && portBase < 1024) {
+      throw ConfigException.badValue(
+          NETWORK, "port_base", String.valueOf(portBase), "0 or a port from 1024 to 65000");
+    }
+    double r = c.isSet(NETWORK, "bg_percent") ? c.fraction(NETWORK, "bg_percent") : 0.25;
+    List<String> measurers = measurers(c);
+    AuthMode auth = authMode(c);
+    Optional<String> password =
+        c.isSet(NETWORK, "password") ? c.optionalString(NETWORK, "password") : Optional.empty();
+    if (auth == AuthMode.PASSWORD && password.isEmpty()) {
+      throw ConfigException.badValue(NETWORK, "password", "", "a password, as auth = password");
+    }
+    String seed = c.isSet(NETWORK, "seed") ? c.string(NETWORK, "seed") : "flashflow-testnet";
+    Duration circuitTimeout = duration(c, "circuit_timeout", Duration.ofSeconds(5));
+    Duration slowInterval = duration(c, "slow_interval", Duration.ofSeconds(6));
+    Duration maxMeas = duration(c, "max_meas_duration", Duration.ofSeconds(45));
+    List<RelaySpec> relays = relays(c, seed);
+    if (relays.isEmpty()) {
+      throw new ConfigException(c.source() + ": no [relay NICK] section; the network is empty");
+    }
+    return new TestnetConfig(
+        datadir,
+        bind,
+        portBase,
+        r,
+        measurers,
+        auth,
+        password,
+        seed,
+        circuitTimeout,
+        slowInterval,
+        maxMeas,
+        relays);
+  }
+
+  /** Unknown keys and sections of a {@code testnet.ini}, as warnings (probably typos). */
+  public static List<String> warnings(Config c) {
+    List<String> out = new ArrayList<>();
+    for (String section : c.sections()) {
+      if (ConfigSchema.isKnownSection(section)) {
+        // Defaults of the other commands' sections are always there; only the file's keys count.
+        if (c.section(section).keySet().stream().anyMatch(k -> c.isSet(section, k))) {
+          out.add("section [" + section + "] is not read by flashflow testnet");
+        }
+        continue;
+      }
+      Set<String> known;
+      if (section.equals(NETWORK)) {
+        known = NETWORK_KEYS;
+      } else if (section.startsWith(RELAY_PREFIX)) {
+        known = RELAY_KEYS;
+      } else {
+        out.add("unknown section [" + section + "] (a typo?)");
+        continue;
+      }
+      for (String key : c.section(section).keySet()) {
+        if (!known.contains(key)) {
+          out.add("unknown key [" + section + "] " + key + " (a typo?)");
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<String> measurers(Config c) throws ConfigException {
+    String text = c.isSet(NETWORK, "measurers") ? c.string(NETWORK, "measurers") : "measurer1";
+    Set<String> names = new LinkedHashSet<>();
+    for (String n : text.split("[,\\s]+")) {
+      if (n.isEmpty()) {
+        continue;
+      }
+      try {
+        KeyGen.checkName(n);
+      } catch (IllegalArgumentException e) {
+        throw ConfigException.badValue(NETWORK, "measurers", text, "names: " + e.getMessage());
+      }
+      if (!n.matches("[A-Za-z0-9_.-]+") || !names.add(n)) {
+        throw ConfigException.badValue(
+            NETWORK, "measurers", text, "distinct names of letters, digits, '.', '_' or '-'");
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  private static AuthMode authMode(Config c) throws ConfigException {
+    String a = c.isSet(NETWORK, "auth") ? c.string(NETWORK, "auth").strip() : "cookie";
+    try {
+      return AuthMode.valueOf(a.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ConfigException.badValue(NETWORK, "auth", a, "cookie, password or null");
+    }
+  }
+
+  private static Duration duration(Config c, String key, Duration dflt) throws ConfigException {
+    if (!c.isSet(NETWORK, key)) {
+      return dflt;
+    }
+    Duration d = c.duration(NETWORK, key);
+    if (d.isZero() || d.isNegative()) {
+      throw ConfigException.badValue(NETWORK, key, c.string(NETWORK, key), "a positive duration");
+    }
+    return d;
+  }
+
+  private static List<RelaySpec> relays(Config c, String seed) throws ConfigException {
+    List<RelaySpec> out = new ArrayList<>();
+    Set<String> nicks = new LinkedHashSet<>();
+    Set<String> fps = new LinkedHashSet<>();
+    for (String section : c.sections()) {
+      if (!section.startsWith(RELAY_PREFIX)) {
+        continue;
+      }
+      String nick = section.substring(RELAY_PREFIX.length()).strip();
+      Map<String, String> keys = c.section(section);
+      if (!keys.containsKey("capacity")) {
+        throw new ConfigException("[" + section + "] capacity is not set in " + c.source());
+      }
+      long capacity = c.byteRate(section, "capacity");
+      double bg = c.isSet(section, "background") ? c.decimal(section, "background") : 0;
+      if (!(bg >= 0 && bg <= 1)) {
+        throw ConfigException.badValue(
+            section, "background", c.string(section, "background"), "a fraction from 0 to 1");
+      }
+      Behaviour behaviour = Behaviour.HONEST;
+      if (c.isSet(section, "behaviour")) {
+        String b = c.string(section, "behaviour");
+        try {
+          behaviour = Behaviour.parse(b);
+        } catch (IllegalArgumentException e) {
+          throw ConfigException.badValue(section, "behaviour", b, e.getMessage());
+        }
+      }
+      String fp =
+          c.isSet(section, "fingerprint")
+              ? c.string(section, "fingerprint").strip().replace("$", "").toUpperCase(Locale.ROOT)
+              : Fingerprints.of(seed, nick);
+      RelaySpec spec;
+      try {
+        spec = new RelaySpec(nick, fp, capacity, bg, behaviour);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("[" + section + "] in " + c.source() + ": " + e.getMessage(), e);
+      }
+      if (!nicks.add(nick.toLowerCase(Locale.ROOT)) || !fps.add(fp)) {
+        throw new ConfigException(
+            "[" + section + "] in " + c.source() + ": duplicate relay nickname or fingerprint");
+      }
+      out.add(spec);
+    }
+    return out;
+  }
+}
