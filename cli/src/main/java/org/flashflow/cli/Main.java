@@ -19,7 +19,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "FlashFlow, the secure speed test for Tor relays.",
-    subcommands = {CoordCommand.class, V3bwCommand.class, CtrlCommand.class, KeygenCommand.class})
+    subcommands = {
+      CoordCommand.class,
+      MeasurerCommand.class,
+      V3bwCommand.class,
+      CtrlCommand.class,
+      KeygenCommand.class
+    })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;
 

@@ -1,0 +1,46 @@
+package org.flashflow.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import org.flashflow.common.config.Config;
+import org.flashflow.measurer.daemon.MeasurerConfig;
+import org.flashflow.measurer.daemon.MeasurerDaemon;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code flashflow measurer}: the measurer daemon, run in the foreground (systemd style). */
+@Command(
+    name = "measurer",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a FlashFlow measurer: connects to the coordinator over TLS, drives its tor to"
+          + " measure relays, reports what it measured once a second.",
+      "Stops cleanly (exit 0) on SIGTERM or SIGINT, failing live measurements and stopping the"
+          + " tor it launched."
+    })
+final class MeasurerCommand implements Callable<Integer> {
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      required = true,
+      description = "The measurer's config file (see config/measurer.ini).")
+  Path configFile;
+
+  @Override
+  public Integer call() throws Exception {
+    Config config = Config.load(configFile);
+    config.logWarnings();
+    MeasurerConfig mc = MeasurerConfig.from(config);
+    MeasurerDaemon daemon;
+    try {
+      daemon = MeasurerDaemon.start(mc, Clock.systemUTC());
+    } catch (IOException e) {
+      throw new UserException(e.getMessage(), e);
+    }
+    Signals.onTermination(daemon::shutdown);
+    daemon.awaitTermination();
+    return ExitCodes.OK;
+  }
+}
