@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
 final class Measurement {
   private static final Logger LOG = LoggerFactory.getLogger(Measurement.class);
 
+  /** The newest closed circuits kept while the LAUNCHED reply is on its way. */
+  private static final int MAX_EARLY_CLOSED = 64;
+
   /** What a measurement needs from its owner. */
   interface Owner {
     /** Whether {@code link} is still the connection of its measurer. */
@@ -66,6 +69,14 @@ final class Measurement {
   private StartCallback startCallback;
   private MeasurementPhase phase = MeasurementPhase.LAUNCHING;
   private OptionalLong circId = OptionalLong.empty();
+
+  /**
+   * Circuits that closed while tor's LAUNCHED reply was still on its way. Events reach the loop by
+   * a shorter path than command replies, so tor's "250 LAUNCHED 5" followed at once by "650 CIRC 5
+   * FAILED" can arrive here in the opposite order; the circuit's end must not be lost then.
+   */
+  private final List<CircEvent> closedBeforeLaunched = new ArrayList<>();
+
   private long beginTs = -1;
   private Cancellable setupTimer = () -> {};
   private Cancellable activeTimer = () -> {};
@@ -143,15 +154,28 @@ final class Measurement {
       startCallback.started(id, fp);
       startCallback = null;
     }
+    List<CircEvent> early = List.copyOf(closedBeforeLaunched);
+    closedBeforeLaunched.clear();
+    for (CircEvent e : early) {
+      if (e.circId() == circ) {
+        onCirc(e);
+      }
+    }
   }
 
   void onCirc(CircEvent e) {
+    if (!ended() && circId.isEmpty() && isClosed(e)) {
+      if (closedBeforeLaunched.size() == MAX_EARLY_CLOSED) {
+        closedBeforeLaunched.remove(0);
+      }
+      closedBeforeLaunched.add(e);
+      return;
+    }
     if (ended() || circId.isEmpty() || circId.getAsLong() != e.circId()) {
       return;
     }
     LOG.debug("measurement {}: circuit {} {}", id, e.circId(), e.status());
-    boolean closed =
-        e.status() == CircEvent.CircStatus.FAILED || e.status() == CircEvent.CircStatus.CLOSED;
+    boolean closed = isClosed(e);
     // Once the relay sent all its reports, tor closing the circuit is the normal end.
     if (closed && !reports.backgroundDone()) {
       fail(
@@ -162,6 +186,10 @@ final class Measurement {
               + e.status()
               + e.reason().map(r -> " (" + r + ")").orElse(""));
     }
+  }
+
+  private static boolean isClosed(CircEvent e) {
+    return e.status() == CircEvent.CircStatus.FAILED || e.status() == CircEvent.CircStatus.CLOSED;
   }
 
   void onFfMeas(FfMeasEvent e) {
