@@ -31,6 +31,7 @@ class CoordFailuresE2ETest {
   static final String CIRC_FAILS = "33".repeat(20);
   static final String DIES = "44".repeat(20);
   static final String SILENT = "55".repeat(20);
+  static final String CIRC_FAILS_AT_ONCE = "66".repeat(20);
 
   @TempDir Path dir;
   private FakeFlashFlowTor tor;
@@ -44,6 +45,8 @@ class CoordFailuresE2ETest {
     tor.addRelay(new Relay("circfails", CIRC_FAILS, 1000, 1000), Behaviour.CIRCUIT_FAILS);
     tor.addRelay(new Relay("dies", DIES, 1000, 1000), Behaviour.DIES_MID_MEASUREMENT);
     tor.addRelay(new Relay("silent", SILENT, 1000, 1000), Behaviour.NEVER_ANSWERS);
+    tor.addRelay(
+        new Relay("circfailsnow", CIRC_FAILS_AT_ONCE, 1000, 1000), Behaviour.CIRCUIT_FAILS_AT_ONCE);
     coord = new CoordFixture(dir).attach(tor);
     coord.trustedMeasurerKey("alice");
     coord.trustedMeasurerKey("bob");
@@ -101,6 +104,33 @@ class CoordFailuresE2ETest {
     String detail = assertFailed(coord.awaitRecord(id), CIRC_FAILS, "CIRC_FAILED");
     assertTrue(detail.contains("FAILED"), detail);
     honestMeasurementCompletes(1);
+  }
+
+  /**
+   * tor may report the circuit FAILED right behind its LAUNCHED reply, in the same read: the event
+   * reaches the core by a shorter path than the reply, and must not be lost on the way.
+   */
+  @Test
+  void circuitFailsRightBehindTheReply() throws Exception {
+    coord.set("meas_params", "setup_timeout", "2").startReady();
+    coord.measurer("alice", Script.honest(1000));
+
+    for (int i = 1; i <= 5; i++) {
+      List<String> reply = coord.ctrl("measure " + CIRC_FAILS_AT_ONCE);
+      assertEquals(1, reply.size(), reply.toString());
+      int n = i;
+      List<String> fails =
+          Await.value(
+              WAIT,
+              () -> {
+                List<String> f =
+                    coord.results().stream().filter(l -> l.split(" ")[2].equals("FAIL")).toList();
+                return f.size() == n ? f : null;
+              },
+              "FAIL number " + i);
+      String last = fails.get(n - 1);
+      assertTrue(last.contains(" FAIL CIRC_FAILED "), "attempt " + i + ": " + last);
+    }
   }
 
   @Test
@@ -179,14 +209,14 @@ class CoordFailuresE2ETest {
 
   @Test
   void aMeasurerNeverAnswersConnectToRelay() throws Exception {
-    coord.set("meas_params", "setup_timeout", "1").startReady();
+    coord.set("meas_params", "setup_timeout", "2").startReady();
     TestMeasurer alice = coord.measurer("alice", Script.honest(1000));
     TestMeasurer bob = coord.measurer("bob", Script.ignoresConnect());
 
     long id = coord.measure(HONEST, HONEST);
 
     String detail = assertFailed(coord.awaitRecord(id), HONEST, "TIMEOUT");
-    assertEquals("measurer bob not ready after 1 s", detail);
+    assertEquals("measurer bob not ready after 2 s", detail);
     assertAborted(alice.awaitFailure(id, WAIT), "TIMEOUT");
     assertAborted(bob.awaitFailure(id, WAIT), "TIMEOUT");
   }

@@ -37,6 +37,8 @@ final class FakeFlashFlowTor implements AutoCloseable {
     HONEST,
     REFUSES,
     CIRCUIT_FAILS,
+    /** The circuit fails at once: the CIRC events come in the same write as the reply. */
+    CIRCUIT_FAILS_AT_ONCE,
     DIES_MID_MEASUREMENT,
     NEVER_ANSWERS
   }
@@ -248,6 +250,17 @@ final class FakeFlashFlowTor implements AutoCloseable {
       if (!started.containsKey(measId)) {
         started.put(measId, fp);
         int circ = nextCirc.getAndIncrement();
+        if (b == Behaviour.CIRCUIT_FAILS_AT_ONCE) {
+          send(
+              "250 LAUNCHED "
+                  + circ
+                  + "\n650 CIRC "
+                  + circ
+                  + " LAUNCHED PURPOSE=GENERAL\n650 CIRC "
+                  + circ
+                  + " FAILED PURPOSE=GENERAL REASON=NOPATH\n");
+          return;
+        }
         send("250 LAUNCHED " + circ + "\n");
         timer.execute(() -> setUp(measId, fp, circ, b));
       } else {
