@@ -25,8 +25,8 @@ final class Await {
   }
 
   /**
-   * Polls {@code probe} until it returns non-null and returns that; fails naming {@code what} (and
-   * the last state, from {@code lastState}) after {@code timeout}.
+   * Polls {@code probe} until it returns non-null and returns that; fails naming {@code what} after
+   * {@code timeout}.
    */
   static <T> T value(Duration timeout, Supplier<T> probe, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();

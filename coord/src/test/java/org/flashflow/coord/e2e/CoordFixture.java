@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flashflow.common.config.Config;
@@ -173,8 +174,12 @@ final class CoordFixture implements AutoCloseable {
     return String.join("\n", ctrl("status"));
   }
 
-  void awaitStatus(java.util.function.Predicate<String> p, String what) {
-    Await.until(WAIT, () -> p.test(status()), what + " (last status:\n" + status() + ")");
+  void awaitStatus(Predicate<String> p, String what) {
+    awaitStatus(WAIT, p, what);
+  }
+
+  void awaitStatus(Duration timeout, Predicate<String> p, String what) {
+    Await.until(timeout, () -> p.test(status()), what + " (last status:\n" + status() + ")");
   }
 
   /** {@code measure relay}, which must answer OK; returns the meas_id. */
