@@ -231,7 +231,7 @@ public record TestnetConfig(
         }
       }
       String fp =
-          c.isSet(section, "fingerprint")
+          c.isSet(section, "fingerprint") && !c.string(section, "fingerprint").isBlank()
               ? c.string(section, "fingerprint").strip().replace("$", "").toUpperCase(Locale.ROOT)
               : Fingerprints.of(seed, nick);
       RelaySpec spec;

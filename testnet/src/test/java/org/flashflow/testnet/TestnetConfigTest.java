@@ -1,0 +1,96 @@
+package org.flashflow.testnet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.flashflow.common.config.Config;
+import org.flashflow.common.config.ConfigException;
+import org.flashflow.testnet.TestnetConfig.AuthMode;
+import org.junit.jupiter.api.Test;
+
+/** Reading testnet.ini, including the shipped example. */
+class TestnetConfigTest {
+  private static TestnetConfig parse(String text) throws ConfigException {
+    return TestnetConfig.from(Config.parse(text, "t.ini"));
+  }
+
+  @Test
+  void readsNetworkAndRelays() throws Exception {
+    TestnetConfig c =
+        parse(
+            "[network]\ndatadir = /tmp/x\nmeasurers = alice, bob\nauth = password\npassword = pw\n"
+                + "seed = s\nbg_percent = 0.2\ncircuit_timeout = 2 s\n"
+                + "[relay relay1]\ncapacity = 50 Mbit/s\nbackground = 0.3\nbehaviour = never-builds\n"
+                + "[relay relay2]\ncapacity = 1000000\n");
+    assertEquals(Path.of("/tmp/x"), c.datadir());
+    assertEquals(List.of("alice", "bob"), c.measurers());
+    assertEquals(AuthMode.PASSWORD, c.auth());
+    assertEquals(0.2, c.bgPercent());
+    assertEquals(Duration.ofSeconds(2), c.circuitTimeout());
+    assertEquals(2, c.relays().size());
+    RelaySpec r1 = c.relays().get(0);
+    assertEquals(6_250_000, r1.capacity());
+    assertEquals(Behaviour.NEVER_BUILDS, r1.behaviour());
+    assertEquals(Fingerprints.of("s", "relay1"), r1.fingerprint());
+    assertEquals(Behaviour.HONEST, c.relays().get(1).behaviour());
+    assertEquals(0, c.relays().get(1).background());
+  }
+
+  @Test
+  void fingerprintsAreStableAndDistinct() {
+    assertEquals(Fingerprints.of("seed", "relay1"), Fingerprints.of("seed", "relay1"));
+    assertTrue(Fingerprints.of("seed", "relay1").matches("[0-9A-F]{40}"));
+    assertTrue(!Fingerprints.of("seed", "relay1").equals(Fingerprints.of("seed", "relay2")));
+    assertTrue(!Fingerprints.of("seed", "relay1").equals(Fingerprints.of("other", "relay1")));
+  }
+
+  @Test
+  void badValuesNameSectionKeyAndValue() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> parse("[network]\n[relay r]\ncapacity = 1 MB/s\nbehaviour = sneaky\n"));
+    assertTrue(e.getMessage().contains("[relay r] behaviour"), e.getMessage());
+    assertTrue(e.getMessage().contains("never-builds"), e.getMessage());
+    assertThrows(ConfigException.class, () -> parse("[network]\n"));
+    assertThrows(ConfigException.class, () -> parse("[network]\n[relay r]\nbackground = 0.1\n"));
+    assertThrows(
+        ConfigException.class,
+        () -> parse("[network]\nauth = password\n[relay r]\ncapacity = 1\n"));
+    assertThrows(ConfigException.class, () -> parse("[network]\n[relay bad-nick]\ncapacity = 1\n"));
+  }
+
+  @Test
+  void typosAreWarnings() throws Exception {
+    Config c = Config.parse("[network]\nmeasurer = a\n[relay r]\ncapacty = 1\n[relays]\n", "t");
+    assertEquals(
+        List.of(
+            "unknown key [network] measurer (a typo?)",
+            "unknown key [relay r] capacty (a typo?)",
+            "unknown section [relays] (a typo?)"),
+        TestnetConfig.warnings(c));
+  }
+
+  @Test
+  void shippedExampleLoadsWithoutWarnings() throws Exception {
+    Path file = null;
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      if (Files.isRegularFile(d.resolve("config/testnet.ini"))) {
+        file = d.resolve("config/testnet.ini");
+        break;
+      }
+    }
+    assertTrue(file != null, "config/testnet.ini not found");
+    Config c = Config.load(file);
+    assertEquals(List.of(), TestnetConfig.warnings(c));
+    TestnetConfig t = TestnetConfig.from(c);
+    assertEquals(
+        Behaviour.values().length,
+        t.relays().stream().map(RelaySpec::behaviour).distinct().count());
+  }
+}
