@@ -1,0 +1,140 @@
+package org.flashflow.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.flashflow.coord.results.ConsensusStore;
+import org.flashflow.coord.results.MeasurementRecord;
+import org.flashflow.coord.results.ResultsLogFormat;
+import org.flashflow.torctl.RouterStatus;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code flashflow v3bw -c coord.ini}: a bandwidth file from the results log, with no tor. */
+class V3bwCommandTest {
+  private static final String MEASURED = "A1".repeat(20);
+  private static final String UNMEASURED = "B2".repeat(20);
+
+  @TempDir Path dir;
+  private Path ini;
+  private Path datadir;
+  private Path link;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    datadir = dir.resolve("data");
+    link = datadir.resolve("results/v3bw");
+    ini = dir.resolve("coord.ini");
+    Files.writeString(ini, "[coord]\ndatadir = " + datadir + "\n");
+    Files.createDirectories(datadir.resolve("results"));
+    new ConsensusStore(datadir)
+        .save(List.of(relay("measured", MEASURED), relay("unmeasured", UNMEASURED)), Instant.now());
+  }
+
+  private static RouterStatus relay(String nick, String fp) {
+    return new RouterStatus(
+        nick,
+        fp,
+        Instant.parse("2026-11-26T12:00:00Z"),
+        "127.0.0.1",
+        9001,
+        0,
+        Set.of("Fast", "Running", "Valid"),
+        1000,
+        OptionalLong.empty());
+  }
+
+  private record Result(int exit, String out, String err) {}
+
+  private Result v3bw() {
+    CommandLine cmd = Main.newCommandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    int exit = cmd.execute("v3bw", "-c", ini.toString());
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void writesTheBandwidthFileFromARecentResultAndTheSavedConsensus() throws Exception {
+    long begin = Instant.now().getEpochSecond() - 3600;
+    // 3 seconds of 600000 + min(claimed 100000, max_bg 200000) = 700000 bytes/s
+    MeasurementRecord record =
+        new MeasurementRecord(
+            77,
+            MEASURED,
+            begin,
+            List.of(
+                new MeasurementRecord.Second(List.of(600_000L), 100_000, 200_000),
+                new MeasurementRecord.Second(List.of(600_000L), 100_000, 200_000),
+                new MeasurementRecord.Second(List.of(600_000L), 100_000, 200_000)),
+            Optional.empty());
+    Files.writeString(datadir.resolve("results/results.log"), ResultsLogFormat.render(record));
+
+    Result r = v3bw();
+
+    assertEquals(0, r.exit(), r.err());
+    Path written = Path.of(r.out().strip());
+    assertEquals(r.out(), written + "\n", "prints the path and nothing else");
+    assertTrue(Files.isSymbolicLink(link), link + " is a symlink");
+    assertEquals(written.toRealPath(), link.toRealPath());
+    List<String> lines = Files.readAllLines(link, StandardCharsets.UTF_8);
+    assertEquals(String.valueOf(begin), lines.get(0), "line 1 is the newest result's time");
+    assertTrue(
+        lines.contains(
+            "node_id=$"
+                + MEASURED
+                + " bw=700 nick=measured measured_at="
+                + begin
+                + " time="
+                + java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss")
+                    .withZone(java.time.ZoneOffset.UTC)
+                    .format(Instant.ofEpochSecond(begin))
+                + " meas_id=77"),
+        lines.toString());
+    assertTrue(
+        lines.contains("node_id=$" + UNMEASURED + " bw=1 nick=unmeasured unmeasured=1 vote=0"),
+        lines.toString());
+  }
+
+  @Test
+  void withNoRecentResultItWritesNothingAndSaysWhyOnOneLine() throws Exception {
+    long old = Instant.now().getEpochSecond() - 8 * 24 * 3600;
+    MeasurementRecord record =
+        new MeasurementRecord(
+            78,
+            MEASURED,
+            old,
+            List.of(new MeasurementRecord.Second(List.of(600_000L), 0, 200_000)),
+            Optional.empty());
+    Files.writeString(datadir.resolve("results/results.log"), ResultsLogFormat.render(record));
+
+    Result r = v3bw();
+
+    assertEquals(1, r.exit());
+    assertEquals("", r.out());
+    List<String> err = r.err().lines().toList();
+    assertEquals(1, err.size(), r.err());
+    assertTrue(err.get(0).startsWith("flashflow v3bw: no bandwidth file written: "), r.err());
+    assertFalse(Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    try (Stream<Path> files = Files.list(datadir.resolve("results"))) {
+      assertEquals(
+          List.of("results.log"), files.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+}
