@@ -73,7 +73,7 @@ final class CoordChannelHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof Message)) {
+    if (!(msg instanceof Message message)) {
       ReferenceCountUtil.release(msg);
       bug(ctx, "channelRead", new IllegalStateException("unexpected " + msg.getClass()));
       return;
@@ -86,7 +86,7 @@ final class CoordChannelHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     try {
-      listener.coordMessage(link, (Message) msg);
+      listener.coordMessage(link, message);
     } catch (RuntimeException e) {
       bug(ctx, "coordMessage", e);
     }
@@ -123,7 +123,7 @@ final class CoordChannelHandler extends ChannelInboundHandlerAdapter {
       // Resets and the like: the network's doing, not misbehaviour.
       closing = true;
       LOG.info("connection to the coordinator at {} lost: {}", where, describe(cause));
-      ctx.close();
+      var unused = ctx.close();
     } else {
       fail(ctx, describe(cause));
     }
@@ -137,14 +137,14 @@ final class CoordChannelHandler extends ChannelInboundHandlerAdapter {
     }
     closing = true;
     LOG.warn("closing the connection to the coordinator at {}: {}", where, problem);
-    ctx.close();
+    var unused = ctx.close();
   }
 
   /** An exception from the core is our bug, not the peer's: say so, and drop the connection. */
   private void bug(ChannelHandlerContext ctx, String call, RuntimeException e) {
     LOG.error("bug: {} for the coordinator at {} threw; closing the connection", call, where, e);
     closing = true;
-    ctx.close();
+    var unused = ctx.close();
   }
 
   /** The useful part of a cause: Netty wraps the TLS engine's exceptions in DecoderException. */
