@@ -1,0 +1,72 @@
+package org.flashflow.measurer.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.flashflow.common.config.Config;
+import org.flashflow.common.tls.KeyGen;
+import org.flashflow.measurer.MeasurerStatus;
+import org.flashflow.measurer.TorState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The wiring starts, keeps trying to reach a coordinator and a tor that are not there, and stops.
+ */
+class MeasurerDaemonTest {
+  @TempDir Path dir;
+
+  private MeasurerConfig config() throws Exception {
+    int unused;
+    try (ServerSocket s = new ServerSocket(0)) {
+      unused = s.getLocalPort();
+    }
+    return MeasurerConfig.from(
+        Config.parse(
+            "[measurer]\ndatadir = "
+                + dir.resolve("data")
+                + "\ncoord_addr = 127.0.0.1:"
+                + unused
+                + "\n[tor]\ncontrol_addr = 127.0.0.1:"
+                + unused
+                + "\n",
+            "test.ini"));
+  }
+
+  @Test
+  void startsWithoutPeersAndShutsDown() throws Exception {
+    MeasurerConfig c = config();
+    KeyGen.generate("alice", c.key().getParent().resolve("measurer.pem"));
+    KeyGen.generate("coord", c.coordCert());
+
+    MeasurerDaemon d = MeasurerDaemon.start(c, Clock.systemUTC());
+    MeasurerStatus s = d.status();
+    assertFalse(s.coordConnected());
+    assertTrue(s.torState() != TorState.READY, s.toString());
+    assertEquals(
+        "rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(c.datadir())));
+
+    CompletableFuture<Void> stopped = CompletableFuture.runAsync(d::shutdown);
+    stopped.get(30, TimeUnit.SECONDS);
+    d.awaitTermination();
+  }
+
+  @Test
+  void missingKeyFailsAtStartNamingIt() throws Exception {
+    MeasurerConfig c = config();
+    IOException e =
+        assertThrows(IOException.class, () -> MeasurerDaemon.start(c, Clock.systemUTC()));
+    assertTrue(e.getMessage().contains(c.key().toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("flashflow keygen NAME --out"), e.getMessage());
+  }
+}
