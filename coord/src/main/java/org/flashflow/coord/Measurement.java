@@ -12,6 +12,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.flashflow.common.config.Durations;
 import org.flashflow.common.loop.Cancellable;
 import org.flashflow.common.loop.Loop;
 import org.flashflow.coord.MeasurementRequest.Assignment;
@@ -367,7 +368,7 @@ final class Measurement {
   }
 
   private String reportTimeoutText() {
-    return seconds(settings.reportTimeout().toSeconds());
+    return Durations.format(settings.reportTimeout());
   }
 
   private void onGap(String detail) {
@@ -380,7 +381,7 @@ final class Measurement {
     if (ended()) {
       return;
     }
-    String after = " after " + seconds(settings.setupTimeout().toSeconds());
+    String after = " after " + Durations.format(settings.setupTimeout());
     if (phase == MeasurementPhase.CONNECTING_MEASURERS) {
       List<String> late = new ArrayList<>(links.keySet());
       late.removeAll(ready);
@@ -389,7 +390,7 @@ final class Measurement {
     } else {
       fail(
           FailReason.TIMEOUT,
-          "relay did not accept within " + seconds(settings.setupTimeout().toSeconds()));
+          "relay did not accept within " + Durations.format(settings.setupTimeout()));
     }
   }
 
@@ -398,7 +399,7 @@ final class Measurement {
       fail(
           FailReason.TIMEOUT,
           "active phase not complete after "
-              + seconds(settings.activeTimeout().toSeconds())
+              + Durations.format(settings.activeTimeout())
               + " ("
               + reports.progress()
               + ")");
@@ -463,10 +464,6 @@ final class Measurement {
 
   private String names() {
     return String.join(",", links.keySet());
-  }
-
-  private static String seconds(long s) {
-    return s + " s";
   }
 
   private static FailReason reasonFor(TorFailure f) {
