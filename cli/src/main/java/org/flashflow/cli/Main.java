@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       CoordCommand.class,
       MeasurerCommand.class,
+      TestnetCommand.class,
       V3bwCommand.class,
       CtrlCommand.class,
       KeygenCommand.class
