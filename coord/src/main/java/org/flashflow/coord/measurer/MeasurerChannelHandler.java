@@ -16,6 +16,7 @@ import org.flashflow.coord.MeasurerListener;
 import org.flashflow.coord.net.Sockets;
 import org.flashflow.proto.Message;
 import org.flashflow.proto.MessageCodec;
+import org.flashflow.proto.netty.MessageFraming;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,7 +121,7 @@ final class MeasurerChannelHandler extends ChannelInboundHandlerAdapter {
       fail(
           ctx,
           "over "
-              + MeasurerServer.FRAMER_BUFFER_BYTES
+              + MessageFraming.FRAMER_BUFFER_BYTES
               + " bytes without a complete JSON object (limit per object: "
               + MessageCodec.MAX_OBJECT_BYTES
               + ")");

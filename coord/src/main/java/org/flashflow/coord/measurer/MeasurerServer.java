@@ -11,7 +11,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.json.JsonObjectDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
@@ -22,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.flashflow.coord.MeasurerListener;
 import org.flashflow.coord.net.HandlerNames;
 import org.flashflow.coord.net.Sockets;
-import org.flashflow.proto.MessageCodec;
+import org.flashflow.proto.netty.MessageFraming;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,16 +42,6 @@ public final class MeasurerServer implements AutoCloseable {
    */
   private static final WriteBufferWaterMark WATER_MARK =
       new WriteBufferWaterMark(64 * 1024, 256 * 1024);
-
-  /**
-   * The framer's limit. {@link JsonObjectDecoder} applies its limit to everything buffered, not to
-   * one object, so with the protocol's 64 KiB there a burst of small, valid messages in one read
-   * would close the connection. The framer therefore only bounds memory per connection; the 64 KiB
-   * object limit is {@link MessageCodec}'s, which refuses a larger object just the same.
-   */
-  static final int FRAMER_BUFFER_BYTES = 16 * MessageCodec.MAX_OBJECT_BYTES;
-
-  private static final MessageEncoder ENCODER = new MessageEncoder();
 
   private final InetSocketAddress listenAddress;
   private final EventLoop loop;
@@ -155,9 +144,7 @@ public final class MeasurerServer implements AutoCloseable {
   /** Everything after TLS; shared with the codec tests, which have no TLS. */
   static void addCodecAndHandler(
       ChannelPipeline p, MeasurerListener listener, PeerNames peerNames) {
-    p.addLast(HandlerNames.JSON_FRAMER, new JsonObjectDecoder(FRAMER_BUFFER_BYTES));
-    p.addLast(HandlerNames.MESSAGE_DECODER, new MessageDecoder());
-    p.addLast(HandlerNames.MESSAGE_ENCODER, ENCODER);
+    MessageFraming.addTo(p);
     p.addLast(HandlerNames.MEASURER, new MeasurerChannelHandler(listener, peerNames));
   }
 }

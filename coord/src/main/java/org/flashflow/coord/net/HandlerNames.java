@@ -8,15 +8,6 @@ public final class HandlerNames {
   /** Measurer pipeline: TLS (mutual, pinned certificates). */
   public static final String TLS = "tls";
 
-  /** Measurer pipeline: splits the byte stream into JSON objects. */
-  public static final String JSON_FRAMER = "json-framer";
-
-  /** Measurer pipeline: one JSON object to one typed message. */
-  public static final String MESSAGE_DECODER = "message-decoder";
-
-  /** Measurer pipeline: a typed message to JSON plus newline. */
-  public static final String MESSAGE_ENCODER = "message-encoder";
-
   /** Measurer pipeline: forwards to the coordinator core; last stop for exceptions. */
   public static final String MEASURER = "measurer";
 

@@ -21,6 +21,7 @@ import org.flashflow.proto.Failure;
 import org.flashflow.proto.Go;
 import org.flashflow.proto.Message;
 import org.flashflow.proto.MessageCodec;
+import org.flashflow.proto.netty.MessageFraming;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -130,7 +131,7 @@ class MeasurerPipelineTest {
     write(start);
     String chunk = "y".repeat(8192);
     for (int i = 0;
-        ch.isOpen() && i < 2 * MeasurerServer.FRAMER_BUFFER_BYTES / chunk.length();
+        ch.isOpen() && i < 2 * MessageFraming.FRAMER_BUFFER_BYTES / chunk.length();
         i++) {
       write(chunk);
     }

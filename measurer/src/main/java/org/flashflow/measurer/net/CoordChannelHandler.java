@@ -14,6 +14,7 @@ import org.flashflow.measurer.CoordLink;
 import org.flashflow.measurer.CoordListener;
 import org.flashflow.proto.Message;
 import org.flashflow.proto.MessageCodec;
+import org.flashflow.proto.netty.MessageFraming;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,7 +116,7 @@ final class CoordChannelHandler extends ChannelInboundHandlerAdapter {
       fail(
           ctx,
           "over "
-              + CoordClient.FRAMER_BUFFER_BYTES
+              + MessageFraming.FRAMER_BUFFER_BYTES
               + " bytes without a complete JSON object (limit per object: "
               + MessageCodec.MAX_OBJECT_BYTES
               + ")");

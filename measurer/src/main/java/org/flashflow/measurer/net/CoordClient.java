@@ -9,7 +9,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.json.JsonObjectDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
@@ -21,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.flashflow.common.config.HostPort;
 import org.flashflow.measurer.CoordListener;
-import org.flashflow.proto.MessageCodec;
+import org.flashflow.proto.netty.MessageFraming;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,14 +43,6 @@ public final class CoordClient implements AutoCloseable {
   static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
   private static final int CONNECT_TIMEOUT_MS = 10_000;
-
-  /**
-   * The framer's limit, as the coordinator's: it bounds everything buffered, not one object, so it
-   * is 16 objects' worth; {@link MessageCodec} refuses an object over 64 KiB by itself.
-   */
-  static final int FRAMER_BUFFER_BYTES = 16 * MessageCodec.MAX_OBJECT_BYTES;
-
-  private static final MessageEncoder ENCODER = new MessageEncoder();
 
   private final HostPort coordAddr;
   private final EventLoop loop;
@@ -156,9 +147,7 @@ public final class CoordClient implements AutoCloseable {
   /** Everything after TLS; shared with tests, which may build a pipeline without TLS. */
   static void addCodecAndHandler(
       ChannelPipeline p, CoordListener listener, String where, Runnable onAuthenticated) {
-    p.addLast(HandlerNames.JSON_FRAMER, new JsonObjectDecoder(FRAMER_BUFFER_BYTES));
-    p.addLast(HandlerNames.MESSAGE_DECODER, new MessageDecoder());
-    p.addLast(HandlerNames.MESSAGE_ENCODER, ENCODER);
+    MessageFraming.addTo(p);
     p.addLast(HandlerNames.COORDINATOR, new CoordChannelHandler(listener, where, onAuthenticated));
   }
 

@@ -8,15 +8,6 @@ public final class HandlerNames {
   /** TLS, trusting only {@code [measurer] coord_cert}. */
   public static final String TLS = "tls";
 
-  /** Splits the byte stream into JSON objects. */
-  public static final String JSON_FRAMER = "json-framer";
-
-  /** One JSON object to one typed message. */
-  public static final String MESSAGE_DECODER = "message-decoder";
-
-  /** A typed message to JSON plus newline. */
-  public static final String MESSAGE_ENCODER = "message-encoder";
-
   /** Forwards to the measurer core; last stop for exceptions. */
   public static final String COORDINATOR = "coordinator";
 

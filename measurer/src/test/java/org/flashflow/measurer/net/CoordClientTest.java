@@ -16,7 +16,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.json.JsonObjectDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetAddress;
@@ -36,6 +35,7 @@ import org.flashflow.measurer.CoordListener;
 import org.flashflow.proto.BwReport;
 import org.flashflow.proto.Go;
 import org.flashflow.proto.Message;
+import org.flashflow.proto.netty.MessageFraming;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -178,11 +178,9 @@ class CoordClientTest {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     accepted.add(ch);
+                    ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                    MessageFraming.addTo(ch.pipeline());
                     ch.pipeline()
-                        .addLast(tls.newHandler(ch.alloc()))
-                        .addLast(new JsonObjectDecoder(CoordClient.FRAMER_BUFFER_BYTES))
-                        .addLast(new MessageDecoder())
-                        .addLast(new MessageEncoder())
                         .addLast(
                             new SimpleChannelInboundHandler<Message>() {
                               @Override

@@ -1,4 +1,4 @@
-package org.flashflow.coord.measurer;
+package org.flashflow.proto.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -14,10 +14,10 @@ import org.flashflow.proto.ProtocolException;
  * CorruptedFrameException} for the last handler to log and close on; everything after it on the
  * same connection is dropped, so no message that followed garbage reaches the core.
  */
-final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
+public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
   private boolean corrupted;
 
-  MessageDecoder() {
+  public MessageDecoder() {
     super(ByteBuf.class);
   }
 

@@ -1,4 +1,4 @@
-package org.flashflow.measurer.net;
+package org.flashflow.proto.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -7,14 +7,13 @@ import io.netty.handler.codec.MessageToByteEncoder;
 import org.flashflow.proto.Message;
 import org.flashflow.proto.MessageCodec;
 
-/**
- * A {@link Message} to its JSON object followed by {@code \n} (protocol.md section 2). The same as
- * the coordinator's, which is package-private there; both are a few lines over {@link
- * MessageCodec}, so the measurer keeps its own rather than reaching into the coordinator.
- */
+/** A {@link Message} to its JSON object followed by {@code \n} (protocol.md section 2). */
 @Sharable
-final class MessageEncoder extends MessageToByteEncoder<Message> {
-  MessageEncoder() {
+public final class MessageEncoder extends MessageToByteEncoder<Message> {
+  /** Stateless, so one instance serves every pipeline. */
+  public static final MessageEncoder INSTANCE = new MessageEncoder();
+
+  private MessageEncoder() {
     super(Message.class);
   }
 
