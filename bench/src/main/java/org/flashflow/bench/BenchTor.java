@@ -9,11 +9,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.flashflow.common.loop.Loop;
 import org.flashflow.coord.Coordinator;
-import org.flashflow.coord.TorCallback;
 import org.flashflow.coord.TorPort;
 import org.flashflow.torctl.CircEvent;
 import org.flashflow.torctl.FfMeasEvent;
 import org.flashflow.torctl.RouterStatus;
+import org.flashflow.torctl.TorCallback;
 import org.flashflow.torctl.TorEvent;
 
 /**

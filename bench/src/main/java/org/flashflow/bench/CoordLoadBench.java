@@ -29,9 +29,9 @@ import org.flashflow.common.tls.KeyGen;
 import org.flashflow.common.tls.TlsContexts;
 import org.flashflow.coord.CoordSettings;
 import org.flashflow.coord.Coordinator;
-import org.flashflow.coord.TorState;
 import org.flashflow.coord.measurer.MeasurerServer;
 import org.flashflow.coord.results.ResultsLogWriter;
+import org.flashflow.torctl.TorState;
 
 /**
  * Coordinator load harness (prints numbers; not a test). Wires the real coordinator in-process the

@@ -24,7 +24,10 @@ import org.flashflow.proto.Message;
 import org.flashflow.torctl.CircEvent;
 import org.flashflow.torctl.FfMeasEvent;
 import org.flashflow.torctl.RouterStatus;
+import org.flashflow.torctl.TorCallback;
 import org.flashflow.torctl.TorEvent;
+import org.flashflow.torctl.TorFailure;
+import org.flashflow.torctl.TorState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

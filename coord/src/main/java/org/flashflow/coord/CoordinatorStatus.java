@@ -2,6 +2,7 @@ package org.flashflow.coord;
 
 import java.util.List;
 import java.util.Objects;
+import org.flashflow.torctl.TorState;
 
 /**
  * An immutable snapshot of the core for {@code status}: safe to hand to any thread, since it shares

@@ -29,6 +29,8 @@ import org.flashflow.proto.FailureCode;
 import org.flashflow.proto.Go;
 import org.flashflow.torctl.CircEvent;
 import org.flashflow.torctl.FfMeasEvent;
+import org.flashflow.torctl.TorCallback;
+import org.flashflow.torctl.TorFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -468,7 +470,7 @@ final class Measurement {
 
   private static FailReason reasonFor(TorFailure f) {
     return switch (f.kind()) {
-      case ERROR -> FailReason.TOR_ERROR;
+      case ERROR, MALFORMED -> FailReason.TOR_ERROR;
       case TIMEOUT -> FailReason.TOR_TIMEOUT;
       case LOST -> FailReason.TOR_LOST;
     };

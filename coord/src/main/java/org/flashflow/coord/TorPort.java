@@ -3,6 +3,7 @@ package org.flashflow.coord;
 import java.util.List;
 import java.util.Optional;
 import org.flashflow.torctl.RouterStatus;
+import org.flashflow.torctl.TorCallback;
 
 /**
  * The tor commands the core needs, asynchronous so that the loop never waits on tor. Implemented by

@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import org.flashflow.coord.control.ControlReply;
 import org.flashflow.coord.control.ControlService;
+import org.flashflow.torctl.TorFailure;
+import org.flashflow.torctl.TorState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -18,6 +18,8 @@ import org.flashflow.proto.Go;
 import org.flashflow.torctl.CircEvent;
 import org.flashflow.torctl.CircEvent.CircStatus;
 import org.flashflow.torctl.FfMeasEvent;
+import org.flashflow.torctl.TorFailure;
+import org.flashflow.torctl.TorState;
 import org.junit.jupiter.api.Test;
 
 /** Each failure of protocol.md section 4 ends only its own measurement. */

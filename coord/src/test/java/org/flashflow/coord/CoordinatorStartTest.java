@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.flashflow.common.loop.ManualLoop;
 import org.flashflow.coord.MeasurementRequest.Assignment;
 import org.flashflow.proto.ConnectToRelay;
+import org.flashflow.torctl.TorFailure;
+import org.flashflow.torctl.TorState;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.flashflow.torctl.RouterStatus;
+import org.flashflow.torctl.TorCallback;
+import org.flashflow.torctl.TorFailure;
 
 /**
  * A {@link TorPort} that records commands and lets the test answer them, as the adapter would: on

@@ -18,6 +18,7 @@ import org.flashflow.proto.ConnectToRelay;
 import org.flashflow.proto.ConnectedToRelay;
 import org.flashflow.proto.Failure;
 import org.flashflow.torctl.FfMeasEvent;
+import org.flashflow.torctl.TorState;
 
 /**
  * A coordinator wired to fakes and virtual time, with the steps of protocol.md section 4 as

@@ -19,6 +19,8 @@ import org.flashflow.proto.Message;
 import org.flashflow.torctl.CircEvent;
 import org.flashflow.torctl.CircEvent.CircStatus;
 import org.flashflow.torctl.FfMeasEvent;
+import org.flashflow.torctl.TorCallback;
+import org.flashflow.torctl.TorFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -21,6 +21,7 @@ import org.flashflow.torctl.CircEvent;
 import org.flashflow.torctl.CircEvent.CircStatus;
 import org.flashflow.torctl.FfMeasEvent;
 import org.flashflow.torctl.TorEvent;
+import org.flashflow.torctl.TorState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

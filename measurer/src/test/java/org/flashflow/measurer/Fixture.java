@@ -16,6 +16,7 @@ import org.flashflow.proto.Message;
 import org.flashflow.torctl.CircEvent;
 import org.flashflow.torctl.CircEvent.CircStatus;
 import org.flashflow.torctl.FfMeasEvent;
+import org.flashflow.torctl.TorState;
 
 /** A measurer core on virtual time with a fake tor and a fake coordinator link, tor READY. */
 final class Fixture {

@@ -29,21 +29,9 @@ public final class TorSession implements AutoCloseable {
   private static final List<String> EVENTS_FLASHFLOW = List.of("CIRC", "FF_MEAS");
   private static final List<String> EVENTS_STOCK = List.of("CIRC");
 
-  /** How far the control connection is. */
-  public enum State {
-    /** Launching or attaching to tor, authenticating, subscribing to events. */
-    CONNECTING,
-    /** Connected, and tor speaks FlashFlow. */
-    READY,
-    /** Connected, but tor lacks the FlashFlow extensions (FF_MEAS missing from events/names). */
-    NO_FLASHFLOW,
-    /** The control connection is gone; CONNECTING follows after a backoff. */
-    LOST
-  }
-
   /** What the session tells its owner; called on the loop. */
   public interface Listener {
-    void stateChanged(State state, String detail);
+    void stateChanged(TorState state, String detail);
 
     /** A CIRC or FF_MEAS event of the current connection. */
     void event(TorEvent event);
@@ -73,7 +61,7 @@ public final class TorSession implements AutoCloseable {
   private Cancellable retry;
   private boolean closed;
   private boolean reportedNoFlashFlow;
-  private State state = State.CONNECTING;
+  private TorState state = TorState.CONNECTING;
 
   /** Attach to an existing tor, or launch our own. */
   public sealed interface Mode {
@@ -114,7 +102,7 @@ public final class TorSession implements AutoCloseable {
   }
 
   /** The current state, for status lines. */
-  public State state() {
+  public TorState state() {
     loop.checkInLoop();
     return state;
   }
@@ -132,7 +120,7 @@ public final class TorSession implements AutoCloseable {
       return;
     }
     long gen = ++generation;
-    setState(State.CONNECTING, "connecting to " + where());
+    setState(TorState.CONNECTING, "connecting to " + where());
     if (mode instanceof Mode.Launch l) {
       LaunchedTor previous = launched;
       launched = null;
@@ -212,7 +200,7 @@ public final class TorSession implements AutoCloseable {
                       String version = t.protocolInfo().torVersion();
                       if (ff) {
                         log.info("tor {} at {} is ready for FlashFlow", version, where());
-                        setState(State.READY, "tor " + version + " at " + where());
+                        setState(TorState.READY, "tor " + version + " at " + where());
                       } else {
                         noFlashFlow(version);
                       }
@@ -230,7 +218,7 @@ public final class TorSession implements AutoCloseable {
       reportedNoFlashFlow = true;
       log.error("{}; measurements will be refused, bandwidth files can still be written", why);
     }
-    setState(State.NO_FLASHFLOW, why);
+    setState(TorState.NO_FLASHFLOW, why);
   }
 
   private void connectFailed(long gen, Throwable e) {
@@ -243,7 +231,7 @@ public final class TorSession implements AutoCloseable {
         where(),
         cause.getMessage(),
         backoff.toMillis());
-    setState(State.LOST, cause.getMessage());
+    setState(TorState.LOST, cause.getMessage());
     scheduleReconnect();
   }
 
@@ -254,7 +242,7 @@ public final class TorSession implements AutoCloseable {
     log.warn("lost the control connection to tor at {}: {}", where(), cause.getMessage());
     tor = null;
     generation++;
-    setState(State.LOST, "lost the control connection: " + cause.getMessage());
+    setState(TorState.LOST, "lost the control connection: " + cause.getMessage());
     scheduleReconnect();
   }
 
@@ -267,7 +255,7 @@ public final class TorSession implements AutoCloseable {
     retry = loop.schedule(delay, this::connect);
   }
 
-  private void setState(State next, String detail) {
+  private void setState(TorState next, String detail) {
     state = next;
     listener.stateChanged(next, detail);
   }
@@ -288,6 +276,19 @@ public final class TorSession implements AutoCloseable {
     command
         .apply(t)
         .whenComplete((v, e) -> loop.execute(() -> done.done(v, e == null ? null : unwrap(e))));
+  }
+
+  /** As {@link #call(Function, Completion)}, with the outcome as a {@link TorCallback}. */
+  public <T> void call(Function<AsyncTor, CompletableFuture<T>> command, TorCallback<T> callback) {
+    call(
+        command,
+        (T v, Throwable e) -> {
+          if (e == null) {
+            callback.onSuccess(v);
+          } else {
+            callback.onError(TorFailure.of(e));
+          }
+        });
   }
 
   private static Throwable unwrap(Throwable e) {

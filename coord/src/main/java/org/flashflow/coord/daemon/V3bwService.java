@@ -8,14 +8,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.flashflow.common.loop.Loop;
-import org.flashflow.coord.TorCallback;
-import org.flashflow.coord.TorFailure;
 import org.flashflow.coord.TorPort;
 import org.flashflow.coord.V3bwTrigger;
 import org.flashflow.coord.results.ConsensusStore;
 import org.flashflow.coord.results.StaleResultsException;
 import org.flashflow.coord.results.V3bwGenerator;
 import org.flashflow.torctl.RouterStatus;
+import org.flashflow.torctl.TorCallback;
+import org.flashflow.torctl.TorFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,22 +4,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.flashflow.common.loop.Loop;
-import org.flashflow.coord.TorCallback;
-import org.flashflow.coord.TorFailure;
 import org.flashflow.coord.TorPort;
-import org.flashflow.coord.TorState;
-import org.flashflow.torctl.AsyncTor;
 import org.flashflow.torctl.RouterStatus;
-import org.flashflow.torctl.TorConnectionLostException;
-import org.flashflow.torctl.TorControlException;
+import org.flashflow.torctl.TorCallback;
 import org.flashflow.torctl.TorEvent;
 import org.flashflow.torctl.TorSession;
-import org.flashflow.torctl.TorTimeoutException;
+import org.flashflow.torctl.TorState;
 
 /**
  * The coordinator's tor: a {@link TorSession} (attach or launch, reconnect, FlashFlow check) seen
@@ -46,8 +39,8 @@ public final class TorBridge implements TorPort, AutoCloseable {
             maxBackoff,
             new TorSession.Listener() {
               @Override
-              public void stateChanged(TorSession.State state, String detail) {
-                onState.accept(coreState(state), detail);
+              public void stateChanged(TorState state, String detail) {
+                onState.accept(state, detail);
               }
 
               @Override
@@ -55,15 +48,6 @@ public final class TorBridge implements TorPort, AutoCloseable {
                 onEvent.accept(event);
               }
             });
-  }
-
-  private static TorState coreState(TorSession.State s) {
-    return switch (s) {
-      case CONNECTING -> TorState.CONNECTING;
-      case READY -> TorState.READY;
-      case NO_FLASHFLOW -> TorState.NO_FLASHFLOW;
-      case LOST -> TorState.LOST;
-    };
   }
 
   /** Starts connecting (on the loop); state changes follow. */
@@ -78,12 +62,12 @@ public final class TorBridge implements TorPort, AutoCloseable {
 
   @Override
   public void coordStartMeas(long measId, String relayFp, int dur, TorCallback<Long> circId) {
-    call(t -> t.coordStartMeas(measId, relayFp, dur), circId);
+    session.call(t -> t.coordStartMeas(measId, relayFp, dur), circId);
   }
 
   @Override
   public void coordStartMeasActive(long measId, String relayFp, int dur, TorCallback<Void> done) {
-    call(t -> t.coordStartMeasActive(measId, relayFp, dur), done);
+    session.call(t -> t.coordStartMeasActive(measId, relayFp, dur), done);
   }
 
   @Override
@@ -92,38 +76,12 @@ public final class TorBridge implements TorPort, AutoCloseable {
         fpOrNickname.matches("\\$?[0-9A-Fa-f]{40}")
             ? "ns/id/" + fpOrNickname.replace("$", "").toUpperCase(Locale.ROOT)
             : "ns/name/" + fpOrNickname;
-    call(t -> t.routerStatuses(key).thenApply(l -> l.stream().findFirst()), done);
+    session.call(t -> t.routerStatuses(key).thenApply(l -> l.stream().findFirst()), done);
   }
 
   @Override
   public void consensus(TorCallback<List<RouterStatus>> done) {
-    call(t -> t.routerStatuses("ns/all"), done);
-  }
-
-  private <T> void call(Function<AsyncTor, CompletableFuture<T>> command, TorCallback<T> cb) {
-    session.call(
-        command,
-        (v, e) -> {
-          if (e == null) {
-            cb.onSuccess(v);
-          } else {
-            cb.onError(failure(e));
-          }
-        });
-  }
-
-  /** Maps torctl's exceptions onto the core's three kinds of failure. */
-  static TorFailure failure(Throwable e) {
-    if (e instanceof TorTimeoutException) {
-      return TorFailure.timeout(e.getMessage());
-    }
-    if (e instanceof TorConnectionLostException) {
-      return TorFailure.lost(e.getMessage());
-    }
-    if (e instanceof TorControlException tce) {
-      return TorFailure.error(tce.torReply().orElse(e.getMessage()));
-    }
-    return TorFailure.error(String.valueOf(e.getMessage()));
+    session.call(t -> t.routerStatuses("ns/all"), done);
   }
 
   /** Stops reconnecting, closes the control connection and stops a tor we launched. */

@@ -1,4 +1,4 @@
-package org.flashflow.measurer;
+package org.flashflow.torctl;
 
 import java.util.Objects;
 
@@ -41,6 +41,23 @@ public record TorFailure(Kind kind, String detail) {
 
   public static TorFailure lost(String detail) {
     return new TorFailure(Kind.LOST, detail);
+  }
+
+  /** Maps torctl's exceptions (as a {@link TorSession.Completion} hands them over) to a kind. */
+  public static TorFailure of(Throwable e) {
+    if (e instanceof MalformedTorReplyException) {
+      return malformed(e.getMessage());
+    }
+    if (e instanceof TorTimeoutException) {
+      return timeout(e.getMessage());
+    }
+    if (e instanceof TorConnectionLostException) {
+      return lost(e.getMessage());
+    }
+    if (e instanceof TorControlException tce) {
+      return error(tce.torReply().orElse(e.getMessage()));
+    }
+    return error(String.valueOf(e.getMessage()));
   }
 
   @Override

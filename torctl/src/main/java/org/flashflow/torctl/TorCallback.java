@@ -1,4 +1,4 @@
-package org.flashflow.measurer;
+package org.flashflow.torctl;
 
 /** The outcome of one asynchronous tor command, delivered on the loop. */
 public interface TorCallback<T> {
