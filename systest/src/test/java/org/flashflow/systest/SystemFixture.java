@@ -316,6 +316,12 @@ final class SystemFixture implements AutoCloseable {
     awaitStatus(s -> s.contains("measurers: " + n + " connected"), n + " measurer(s) connected");
   }
 
+  /** Waits until the coordinator's status shows {@code measId} ACTIVE with a second done. */
+  void awaitActive(long measId) {
+    Pattern active = Pattern.compile("meas_id=" + measId + " fp=\\S+ ACTIVE [1-9]\\d*/");
+    awaitStatus(s -> active.matcher(s).find(), "meas_id " + measId + " ACTIVE with a second done");
+  }
+
   /** {@code measure nick}, which must answer OK with the relay's fingerprint; the meas_id. */
   long measure(String nick) {
     List<String> reply = ctrl("measure " + nick);
