@@ -32,6 +32,7 @@ import org.flashflow.coord.results.ConsensusStore;
 import org.flashflow.coord.results.ResultsLogWriter;
 import org.flashflow.coord.results.V3bwGenerator;
 import org.flashflow.coord.tor.TorBridge;
+import org.flashflow.torctl.TorState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,13 +85,19 @@ public final class CoordDaemon {
     var sink =
         new Object() {
           Coordinator coordinator;
+          V3bwService v3bw;
         };
     this.tor =
         new TorBridge(
             loop,
             config.tor(),
             config.torReconnectMaxBackoff(),
-            (state, detail) -> sink.coordinator.torStateChanged(state, detail),
+            (state, detail) -> {
+              sink.coordinator.torStateChanged(state, detail);
+              if (state == TorState.READY || state == TorState.NO_FLASHFLOW) {
+                sink.v3bw.refreshConsensus();
+              }
+            },
             event -> sink.coordinator.torEvent(event));
     this.coordinator =
         new Coordinator(
@@ -110,6 +117,7 @@ public final class CoordDaemon {
             new ConsensusStore(config.datadir()),
             fileIo,
             clock);
+    sink.v3bw = v3bw;
     ControlService commands = new ControlService(coordinator, v3bw, this::statusLines);
     this.measurerServer =
         new MeasurerServer(config.listenAddr().toSocketAddress(), eventLoop, tls, coordinator);

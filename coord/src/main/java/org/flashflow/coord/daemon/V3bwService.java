@@ -70,6 +70,43 @@ final class V3bwService implements V3bwTrigger {
         });
   }
 
+  /**
+   * Fetches tor's consensus and saves it for the offline {@code flashflow v3bw}; called when tor
+   * becomes usable, so the saved copy exists even if no bandwidth file was written yet.
+   */
+  void refreshConsensus() {
+    loop.checkInLoop();
+    tor.consensus(
+        new TorCallback<>() {
+          @Override
+          public void onSuccess(List<RouterStatus> consensus) {
+            if (consensus.isEmpty()) {
+              log.info("tor has no consensus yet; nothing to save");
+              return;
+            }
+            try {
+              io.execute(() -> save(consensus));
+            } catch (RejectedExecutionException e) {
+              log.debug("not saving the consensus: shutting down");
+            }
+          }
+
+          @Override
+          public void onError(TorFailure failure) {
+            log.warn("cannot get the consensus from tor to save it: {}", failure);
+          }
+        });
+  }
+
+  private void save(List<RouterStatus> consensus) {
+    try {
+      store.save(consensus, clock.instant());
+      log.info("saved tor's consensus ({} relays) in {}", consensus.size(), store.file());
+    } catch (IOException | RuntimeException e) {
+      log.error("cannot save the consensus in {}: {}", store.file(), e.toString());
+    }
+  }
+
   private Path write(List<RouterStatus> consensus) throws IOException, StaleResultsException {
     if (!consensus.isEmpty()) {
       store.save(consensus, clock.instant());

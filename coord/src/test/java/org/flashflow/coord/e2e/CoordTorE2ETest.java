@@ -18,10 +18,12 @@ import java.util.Optional;
 import org.flashflow.coord.e2e.FakeFlashFlowTor.Behaviour;
 import org.flashflow.coord.e2e.FakeFlashFlowTor.Relay;
 import org.flashflow.coord.e2e.TestMeasurer.Script;
+import org.flashflow.coord.results.ConsensusStore;
 import org.flashflow.coord.results.MeasurementRecord;
 import org.flashflow.coord.results.ResultsLogFormat;
 import org.flashflow.proto.Failure;
 import org.flashflow.proto.FailureCode;
+import org.flashflow.torctl.RouterStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +56,16 @@ class CoordTorE2ETest {
     coord.awaitStatus(
         s -> s.contains("meas_id=" + id + " fp=" + FP + " ACTIVE"), "meas_id " + id + " ACTIVE");
     return id;
+  }
+
+  @Test
+  void savesTheConsensusOnceTorIsReadySoOfflineV3bwHasIt() throws Exception {
+    start(true);
+    coord.startReady();
+    Path saved = coord.dir().resolve("coord").resolve(ConsensusStore.FILE_NAME);
+    Await.until(WAIT, () -> Files.isRegularFile(saved), "consensus saved in " + saved);
+    List<RouterStatus> relays = new ConsensusStore(saved.getParent()).load();
+    assertEquals(List.of(FP), relays.stream().map(RouterStatus::fingerprint).toList());
   }
 
   @Test
