@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
       TestnetCommand.class,
       V3bwCommand.class,
       CtrlCommand.class,
-      KeygenCommand.class
+      KeygenCommand.class,
+      DemoCommand.class
     })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;

@@ -1,0 +1,94 @@
+package org.flashflow.cli;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.flashflow.coord.results.FailReason;
+import org.flashflow.testnet.Behaviour;
+
+/**
+ * One relay of the demo network and what a correct FlashFlow must make of it. Pure.
+ *
+ * @param mbits true capacity in Mbit/s (10^6 bit/s), measurement and background together
+ * @param background fraction of the capacity its emulated clients want
+ */
+record DemoRelay(String nick, double mbits, double background, Behaviour behaviour) {
+  /** An honest relay's estimate may be off by this fraction of its true capacity. */
+  static final double HONEST_TOLERANCE = 0.10;
+
+  /** Slack above a liar's theoretical cap 1/(1-r), as a fraction of its true capacity. */
+  static final double LIAR_SLACK = 0.02;
+
+  /**
+   * The demo network: 1 to 100 Mbit/s, backgrounds 0 to 25 %, one relay that lies about its
+   * background traffic and one that refuses to be measured.
+   */
+  static final List<DemoRelay> NETWORK =
+      List.of(
+          new DemoRelay("relay1", 1, 0.10, Behaviour.HONEST),
+          new DemoRelay("relay2", 5, 0.25, Behaviour.HONEST),
+          new DemoRelay("relay3", 10, 0.0, Behaviour.HONEST),
+          new DemoRelay("relay4", 20, 0.20, Behaviour.HONEST),
+          new DemoRelay("relay5", 35, 0.10, Behaviour.LIES),
+          new DemoRelay("relay6", 50, 0.15, Behaviour.HONEST),
+          new DemoRelay("relay7", 75, 0.05, Behaviour.REFUSES),
+          new DemoRelay("relay8", 100, 0.25, Behaviour.HONEST));
+
+  DemoRelay {
+    if (behaviour != Behaviour.HONEST
+        && behaviour != Behaviour.LIES
+        && behaviour != Behaviour.REFUSES) {
+      throw new IllegalArgumentException("the demo knows no expectation for " + behaviour);
+    }
+  }
+
+  /** True capacity in bytes per second. */
+  long capacity() {
+    return Math.round(mbits * 1e6 / 8);
+  }
+
+  /** The {@code [relay NICK]} section of {@code testnet.ini}. */
+  String testnetSection() {
+    return String.format(
+        Locale.ROOT,
+        "[relay %s]%ncapacity = %s Mbit/s%nbackground = %s%nbehaviour = %s%n",
+        nick,
+        trim(mbits),
+        trim(background),
+        behaviour.configName());
+  }
+
+  /** What the demo expects, for the table's last column. */
+  String expectation(double r) {
+    return switch (behaviour) {
+      case HONEST -> String.format(Locale.ROOT, "within %.0f%%", HONEST_TOLERANCE * 100);
+      case LIES -> String.format(Locale.ROOT, "at most %.2fx", 1 / (1 - r) + LIAR_SLACK);
+      case REFUSES -> "FAIL " + FailReason.RELAY_REFUSED;
+      default -> throw new AssertionError(behaviour);
+    };
+  }
+
+  /**
+   * Whether a measurement ended as it should for this relay's behaviour.
+   *
+   * @param estimate bytes/s of a completed measurement; empty if it failed
+   * @param failure why it failed; empty if it completed
+   * @param r the background fraction the coordinator used
+   */
+  boolean asExpected(Optional<Double> estimate, Optional<FailReason> failure, double r) {
+    return switch (behaviour) {
+      case HONEST ->
+          estimate.isPresent()
+              && Math.abs(estimate.get() - capacity()) <= HONEST_TOLERANCE * capacity();
+      case LIES ->
+          estimate.isPresent() && estimate.get() <= (1 / (1 - r) + LIAR_SLACK) * capacity();
+      case REFUSES -> failure.equals(Optional.of(FailReason.RELAY_REFUSED));
+      default -> throw new AssertionError(behaviour);
+    };
+  }
+
+  /** {@code 35} rather than {@code 35.0}, for config files people read. */
+  private static String trim(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+}
