@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -38,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * for the coordinator it means "the writer is done with this record", and holding on to the
  * measurement would only leak its id and its memory, as nothing would ever retry. The file is
  * reopened at the next write, which covers a log deleted or rotated away underneath.
+ *
+ * <p>Log rotation (logrotate without {@code copytruncate}) needs no signal: before each append the
+ * writer compares the open file's identity (device and inode) with what the name {@code
+ * results_log} leads to now, and when the name was moved or deleted it reopens by name, so the
+ * record lands in a new file at the configured path and the moved file keeps everything before it.
+ * {@link #reopen()} (the coordinator's {@code SIGHUP}) forces the same.
  */
 public final class ResultsLogWriter implements ResultsSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResultsLogWriter.class);
@@ -49,18 +57,36 @@ public final class ResultsLogWriter implements ResultsSink, AutoCloseable {
   private final Path logFile;
   private final Loop loop;
   private final Consumer<IOException> onError;
+  private final Consumer<MeasurementRecord> onWritten;
   private final ExecutorService io;
 
   /** Touched only on the I/O thread. */
   private FileChannel channel;
 
+  /** The open file's identity (device and inode on Linux); null if the platform has none. */
+  private Object channelKey;
+
   /**
    * @param onError runs on the loop when a write fails, before that record's {@code onDurable}
    */
   public ResultsLogWriter(Path logFile, Loop loop, Consumer<IOException> onError) {
+    this(logFile, loop, onError, record -> {});
+  }
+
+  /**
+   * @param onError runs on the loop when a write fails, before that record's {@code onDurable}
+   * @param onWritten runs on the loop for each record that is durably in the log, just before its
+   *     {@code onDurable} (the coordinator keeps its in-memory latest results with it)
+   */
+  public ResultsLogWriter(
+      Path logFile,
+      Loop loop,
+      Consumer<IOException> onError,
+      Consumer<MeasurementRecord> onWritten) {
     this.logFile = Objects.requireNonNull(logFile, "logFile");
     this.loop = Objects.requireNonNull(loop, "loop");
     this.onError = Objects.requireNonNull(onError, "onError");
+    this.onWritten = Objects.requireNonNull(onWritten, "onWritten");
     this.io =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -87,10 +113,22 @@ public final class ResultsLogWriter implements ResultsSink, AutoCloseable {
 
   /**
    * Closes the file after the writes already submitted; the next write opens {@code results_log}
-   * again by name. Call it after renaming the log away (log rotation).
+   * again by name. For log rotation (a rename is noticed without it, see the class comment) and
+   * {@code SIGHUP}. Safe to call from any thread, also a signal handler's; after {@link #close} it
+   * does nothing.
    */
   public void reopen() {
-    io.execute(this::closeChannel);
+    try {
+      io.execute(
+          () -> {
+            if (channel != null) {
+              log.info("results log {}: reopening on request", logFile);
+            }
+            closeChannel();
+          });
+    } catch (RejectedExecutionException e) {
+      log.debug("results log {}: not reopening, the writer is closed", logFile);
+    }
   }
 
   /**
@@ -144,7 +182,14 @@ public final class ResultsLogWriter implements ResultsSink, AutoCloseable {
       fail(record, onDurable, e instanceof IOException ioe ? ioe : new IOException(e));
       return;
     }
-    loop.execute(onDurable);
+    loop.execute(
+        () -> {
+          try {
+            onWritten.accept(record);
+          } finally {
+            onDurable.run();
+          }
+        });
   }
 
   private void fail(MeasurementRecord record, Runnable onDurable, IOException e) {
@@ -165,6 +210,11 @@ public final class ResultsLogWriter implements ResultsSink, AutoCloseable {
    * @return whether the file ends in a torn line that needs a newline before the next record
    */
   private boolean open() throws IOException {
+    if (channel != null && movedAway()) {
+      log.info(
+          "results log {} was moved or deleted; continuing in a new file by that name", logFile);
+      closeChannel();
+    }
     if (channel != null) {
       return false;
     }
@@ -179,11 +229,35 @@ public final class ResultsLogWriter implements ResultsSink, AutoCloseable {
             logFile,
             Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
             FILE_PERMS);
+    channelKey = fileKey();
     if (!existed) {
       AtomicFiles.fsyncDirectory(dir);
       log.info("results log {} created", logFile);
     }
     return torn;
+  }
+
+  /**
+   * Whether the name no longer leads to the open file: one {@code stat}, cheap next to the fsync
+   * that follows. Without file keys (not Linux) a rename is only followed on {@link #reopen()}.
+   */
+  private boolean movedAway() {
+    if (channelKey == null) {
+      return false;
+    }
+    try {
+      return !channelKey.equals(fileKey());
+    } catch (NoSuchFileException e) {
+      return true;
+    } catch (IOException e) {
+      // Cannot tell (e.g. a permission change on the directory): keep the open file.
+      log.debug("results log {}: cannot stat it: {}", logFile, e.toString());
+      return false;
+    }
+  }
+
+  private Object fileKey() throws IOException {
+    return Files.readAttributes(logFile, BasicFileAttributes.class).fileKey();
   }
 
   private boolean endsInTornLine() throws IOException {
@@ -208,5 +282,6 @@ public final class ResultsLogWriter implements ResultsSink, AutoCloseable {
       log.warn("results log {}: closing failed: {}", logFile, e.toString());
     }
     channel = null;
+    channelKey = null;
   }
 }

@@ -120,6 +120,86 @@ class ResultsLogWriterTest {
   }
 
   @Test
+  void noticesTheLogMovedAwayWithoutReopenAndTheReaderSeesBothFiles() throws Exception {
+    Path log = dir.resolve("results.log");
+    MeasurementRecord r2 = ResultsLogReaderTest.done(9, FP, 1_600_000_500L, 42);
+    MeasurementRecord r3 = ResultsLogReaderTest.done(10, FP, 1_600_000_600L, 43);
+    try (ResultsLogWriter w = writer(log)) {
+      w.write(ResultsLogFormatTest.COMPLETED, durable("first"));
+      assertEquals("first durable on loop: true", next());
+      Files.move(log, dir.resolve("moved"));
+      w.write(r2, durable("second"));
+      assertEquals("second durable on loop: true", next());
+      assertEquals(ResultsLogFormat.render(r2), Files.readString(log));
+      assertEquals(ResultsLogFormatTest.COMPLETED_TEXT, Files.readString(dir.resolve("moved")));
+      // The second rotation: compressed, as logrotate's "compress" leaves it.
+      gzip(log, dir.resolve("results.log.2.gz"));
+      Files.delete(log);
+      w.write(r3, durable("third"));
+      assertEquals("third durable on loop: true", next());
+    }
+    Files.move(dir.resolve("moved"), dir.resolve("results.log.1"));
+    assertEquals(ResultsLogFormat.render(r3), Files.readString(log));
+    List<MeasurementRecord> read = new ArrayList<>();
+    ReadStats stats = new ResultsLogReader(log).read(read::add);
+    assertEquals(3, stats.files());
+    assertEquals(List.of(r2, ResultsLogFormatTest.COMPLETED, r3), read);
+    assertTrue(errors.isEmpty());
+  }
+
+  @Test
+  void reopenBetweenWritesLosesNothing() throws Exception {
+    Path log = dir.resolve("results.log");
+    List<MeasurementRecord> written = new ArrayList<>();
+    try (ResultsLogWriter w = writer(log)) {
+      for (int i = 1; i <= 40; i++) {
+        MeasurementRecord r = ResultsLogReaderTest.done(i, FP, 1_600_000_000L + i, i);
+        written.add(r);
+        w.write(r, () -> {});
+        if (i % 3 == 0) {
+          w.reopen();
+        }
+        if (i == 20) {
+          w.write(ResultsLogReaderTest.done(99, FP, 1_600_000_099L, 9), durable("mid"));
+          assertEquals("mid durable on loop: true", next());
+          written.add(ResultsLogReaderTest.done(99, FP, 1_600_000_099L, 9));
+          Files.move(log, dir.resolve("results.log.1"));
+          w.reopen();
+        }
+      }
+    }
+    List<MeasurementRecord> read = new ArrayList<>();
+    new ResultsLogReader(log).read(read::add);
+    assertEquals(written.size(), read.size());
+    assertTrue(read.containsAll(written));
+    assertTrue(errors.isEmpty());
+  }
+
+  @Test
+  void onWrittenRunsOnTheLoopForDurableRecordsOnly() throws Exception {
+    Path log = dir.resolve("results.log");
+    BlockingQueue<String> written = new LinkedBlockingQueue<>();
+    try (ResultsLogWriter w =
+        new ResultsLogWriter(
+            log, loop, errors::add, r -> written.add(r.measId() + " on loop " + loop.inLoop()))) {
+      w.write(ResultsLogFormatTest.COMPLETED, durable("first"));
+      assertEquals("first durable on loop: true", next());
+      assertEquals(ResultsLogFormatTest.COMPLETED.measId() + " on loop true", written.poll());
+      assertTrue(w.close(Duration.ofSeconds(WAIT_SECONDS)));
+      w.write(ResultsLogFormatTest.COMPLETED, durable("late"));
+      assertEquals("late durable on loop: true", next());
+    }
+    assertTrue(written.isEmpty());
+    assertEquals(1, errors.size());
+  }
+
+  private static void gzip(Path from, Path to) throws IOException {
+    try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(to))) {
+      Files.copy(from, out);
+    }
+  }
+
+  @Test
   void failedWriteIsReportedOnTheLoopThenDurableRuns() throws Exception {
     Path blocker = dir.resolve("not-a-dir");
     Files.writeString(blocker, "x");
