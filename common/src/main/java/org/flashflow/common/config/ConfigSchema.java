@@ -43,6 +43,15 @@ public final class ConfigSchema {
         entry("interval", "1 hour"));
     section(
         s,
+        "cleanup",
+        // sbws's defaults: rotated results logs gzipped after 29 days and deleted after 57,
+        // bandwidth files gzipped after 1 day and deleted after 7.
+        entry("results_compress_after", "29 days"),
+        entry("results_delete_after", "57 days"),
+        entry("v3bw_compress_after", "1 day"),
+        entry("v3bw_delete_after", "7 days"));
+    section(
+        s,
         "meas_params",
         entry("meas_duration", "30"),
         entry("bg_percent", "0.25"),

@@ -31,6 +31,10 @@ class ConfigDefaultsTest {
         "v3bw | v3bw | data-coord/results/v3bw",
         "v3bw | max_results_age | 604800",
         "v3bw | interval | 1 hour",
+        "cleanup | results_compress_after | 29 days",
+        "cleanup | results_delete_after | 57 days",
+        "cleanup | v3bw_compress_after | 1 day",
+        "cleanup | v3bw_delete_after | 7 days",
         "meas_params | meas_duration | 30",
         "meas_params | bg_percent | 0.25",
         "meas_params | setup_timeout | 30",
@@ -68,10 +72,19 @@ class ConfigDefaultsTest {
     // A new key must be added to the table above too (and to config/*.ini, see ExampleFilesTest).
     Map<String, Map<String, String>> d = ConfigSchema.defaults();
     assertEquals(
-        List.of("coord", "v3bw", "meas_params", "measurer", "ctrl", "tor", "schedule", "measurers"),
+        List.of(
+            "coord",
+            "v3bw",
+            "cleanup",
+            "meas_params",
+            "measurer",
+            "ctrl",
+            "tor",
+            "schedule",
+            "measurers"),
         List.copyOf(d.keySet()));
     int keys = d.values().stream().mapToInt(Map::size).sum();
-    assertEquals(39, keys);
+    assertEquals(43, keys);
     assertTrue(d.get("measurers").isEmpty());
   }
 
@@ -85,6 +98,10 @@ class ConfigDefaultsTest {
     assertEquals(Duration.ofSeconds(60), c.duration("schedule", "slot"));
     assertEquals(Duration.ofHours(1), c.duration("v3bw", "interval"));
     assertEquals(Duration.ofDays(7), c.duration("v3bw", "max_results_age"));
+    assertEquals(Duration.ofDays(29), c.duration("cleanup", "results_compress_after"));
+    assertEquals(Duration.ofDays(57), c.duration("cleanup", "results_delete_after"));
+    assertEquals(Duration.ofDays(1), c.duration("cleanup", "v3bw_compress_after"));
+    assertEquals(Duration.ofDays(7), c.duration("cleanup", "v3bw_delete_after"));
     assertEquals(Duration.ofSeconds(30), c.duration("meas_params", "setup_timeout"));
     assertEquals(Duration.ofSeconds(5), c.duration("meas_params", "report_timeout"));
     assertEquals(Optional.empty(), c.optionalDuration("meas_params", "active_timeout"));

@@ -24,7 +24,7 @@ class ExampleFilesTest {
 
   @ParameterizedTest
   @CsvSource({
-    "coord.ini, coord v3bw meas_params tor schedule measurers ctrl",
+    "coord.ini, coord v3bw cleanup meas_params tor schedule measurers ctrl",
     "measurer.ini, measurer tor",
   })
   void loadsWithoutWarningsAndShowsEveryKey(String file, String sections) throws Exception {
@@ -53,6 +53,10 @@ class ExampleFilesTest {
       c.path("v3bw", "v3bw");
       c.duration("v3bw", "max_results_age");
       c.duration("v3bw", "interval");
+      c.duration("cleanup", "results_compress_after");
+      c.duration("cleanup", "results_delete_after");
+      c.duration("cleanup", "v3bw_compress_after");
+      c.duration("cleanup", "v3bw_delete_after");
       c.integer("meas_params", "meas_duration");
       c.fraction("meas_params", "bg_percent");
       c.duration("meas_params", "setup_timeout");

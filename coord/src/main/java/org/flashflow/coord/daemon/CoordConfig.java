@@ -6,6 +6,7 @@ import org.flashflow.common.config.Config;
 import org.flashflow.common.config.ConfigException;
 import org.flashflow.common.config.HostPort;
 import org.flashflow.coord.CoordSettings;
+import org.flashflow.coord.results.RetentionPolicy;
 import org.flashflow.torctl.TorSession;
 import org.flashflow.torctl.TorSessionConfig;
 
@@ -25,7 +26,8 @@ public record CoordConfig(
     Duration maxResultsAge,
     CoordSettings settings,
     TorSession.Mode tor,
-    Duration torReconnectMaxBackoff) {
+    Duration torReconnectMaxBackoff,
+    RetentionPolicy retention) {
 
   /** Reads every key the coordinator uses; the first bad one fails with its name and value. */
   public static CoordConfig from(Config c) throws ConfigException {
@@ -59,7 +61,31 @@ public record CoordConfig(
         positive(c, "v3bw", "max_results_age"),
         settings,
         TorSessionConfig.mode(c, c.path("coord", "tor_datadir")),
-        TorSessionConfig.maxBackoff(c));
+        TorSessionConfig.maxBackoff(c),
+        retention(c));
+  }
+
+  /** {@code [cleanup]}: each delete_after must be longer than its compress_after. */
+  public static RetentionPolicy retention(Config c) throws ConfigException {
+    Duration resultsCompress = positive(c, "cleanup", "results_compress_after");
+    Duration resultsDelete = longer(c, "results_delete_after", resultsCompress);
+    Duration v3bwCompress = positive(c, "cleanup", "v3bw_compress_after");
+    Duration v3bwDelete = longer(c, "v3bw_delete_after", v3bwCompress);
+    return new RetentionPolicy(resultsCompress, resultsDelete, v3bwCompress, v3bwDelete);
+  }
+
+  private static Duration longer(Config c, String key, Duration compressAfter)
+      throws ConfigException {
+    Duration d = c.duration("cleanup", key);
+    if (d.compareTo(compressAfter) <= 0) {
+      String compressKey = key.replace("_delete_", "_compress_");
+      throw ConfigException.badValue(
+          "cleanup",
+          key,
+          c.string("cleanup", key),
+          "a duration longer than " + compressKey + " (" + c.string("cleanup", compressKey) + ")");
+    }
+    return d;
   }
 
   private static Duration positive(Config c, String section, String key) throws ConfigException {

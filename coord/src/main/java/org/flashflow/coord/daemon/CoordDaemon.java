@@ -29,6 +29,8 @@ import org.flashflow.coord.control.ControlServer;
 import org.flashflow.coord.control.ControlService;
 import org.flashflow.coord.measurer.MeasurerServer;
 import org.flashflow.coord.results.ConsensusStore;
+import org.flashflow.coord.results.ResultsCleanup;
+import org.flashflow.coord.results.ResultsLogReader;
 import org.flashflow.coord.results.ResultsLogWriter;
 import org.flashflow.coord.results.V3bwGenerator;
 import org.flashflow.coord.tor.TorBridge;
@@ -47,12 +49,15 @@ import org.slf4j.LoggerFactory;
 public final class CoordDaemon {
   private static final Logger log = LoggerFactory.getLogger(CoordDaemon.class);
   private static final Duration RESULTS_DRAIN = Duration.ofSeconds(10);
+  private static final Duration CLEANUP_PERIOD = Duration.ofDays(1);
 
   private final CoordConfig config;
   private final EventLoopGroup group;
   private final NettyLoop loop;
   private final ExecutorService fileIo;
   private final ResultsLogWriter results;
+  private final V3bwService v3bw;
+  private final CleanupTimer cleanup;
   private final TorBridge tor;
   private final Coordinator coordinator;
   private final MeasurerServer measurerServer;
@@ -77,16 +82,17 @@ public final class CoordDaemon {
               t.setDaemon(true);
               return t;
             });
-    this.results =
-        new ResultsLogWriter(
-            config.resultsLog(),
-            loop,
-            e -> log.error("results log {} cannot be written: {}", config.resultsLog(), e));
     var sink =
         new Object() {
           Coordinator coordinator;
           V3bwService v3bw;
         };
+    this.results =
+        new ResultsLogWriter(
+            config.resultsLog(),
+            loop,
+            e -> log.error("results log {} cannot be written: {}", config.resultsLog(), e),
+            record -> sink.v3bw.recordWritten(record));
     this.tor =
         new TorBridge(
             loop,
@@ -103,7 +109,7 @@ public final class CoordDaemon {
         new Coordinator(
             loop, config.settings(), tor, results, MeasurementObserver.none(), new SecureRandom());
     sink.coordinator = coordinator;
-    V3bwService v3bw =
+    this.v3bw =
         new V3bwService(
             loop,
             tor,
@@ -116,8 +122,23 @@ public final class CoordDaemon {
                 clock),
             new ConsensusStore(config.datadir()),
             fileIo,
-            clock);
+            clock,
+            new ResultsLogReader(config.resultsLog()));
     sink.v3bw = v3bw;
+    ResultsCleanup cleanupFiles =
+        new ResultsCleanup(config.resultsLog(), config.v3bw(), config.retention());
+    this.cleanup =
+        new CleanupTimer(
+            loop,
+            fileIo,
+            CLEANUP_PERIOD,
+            now -> {
+              try {
+                cleanupFiles.run(now);
+              } catch (IOException | RuntimeException e) {
+                log.error("cleanup of old results and bandwidth files failed: {}", e.toString());
+              }
+            });
     ControlService commands = new ControlService(coordinator, v3bw, this::statusLines);
     this.measurerServer =
         new MeasurerServer(config.listenAddr().toSocketAddress(), eventLoop, tls, coordinator);
@@ -146,6 +167,10 @@ public final class CoordDaemon {
         "coordinator listening for measurers on {} and for control commands on {}",
         hostPort(d.measurerAddress),
         hostPort(d.controlAddress));
+    // The file-I/O thread runs these in this order: the latest results are in memory before the
+    // first bandwidth file is asked for (one made earlier streams the log instead).
+    d.loop.execute(d.v3bw::loadLatest);
+    d.loop.execute(d.cleanup::start);
     d.loop.execute(d.tor::start);
     return d;
   }
@@ -182,6 +207,7 @@ public final class CoordDaemon {
     List<String> lines = new ArrayList<>();
     lines.add("measurer listener: " + hostPort(measurerAddress));
     lines.add("results log: " + config.resultsLog());
+    lines.add(v3bw.statusLine());
     return lines;
   }
 
@@ -196,6 +222,16 @@ public final class CoordDaemon {
 
   public InetSocketAddress controlAddress() {
     return controlAddress;
+  }
+
+  /**
+   * Makes the results writer reopen {@code results_log} by name before its next record (the
+   * operator's {@code SIGHUP} after rotating the log). Safe from any thread, also a signal
+   * handler's; loses no record.
+   */
+  public void reopenLogs() {
+    log.info("reopening the results log {}", config.resultsLog());
+    results.reopen();
   }
 
   /** Blocks until {@link #shutdown} has finished. */
@@ -223,6 +259,7 @@ public final class CoordDaemon {
     measurerServer.close();
     controlServer.close();
     onLoop("closing tor", tor::close);
+    onLoop("stopping the cleanup timer", cleanup::stop);
     if (!results.close(RESULTS_DRAIN)) {
       log.error("some results could not be written before shutdown");
     }

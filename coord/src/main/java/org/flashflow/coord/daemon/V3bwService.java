@@ -3,7 +3,9 @@ package org.flashflow.coord.daemon;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -11,6 +13,10 @@ import org.flashflow.common.loop.Loop;
 import org.flashflow.coord.TorPort;
 import org.flashflow.coord.V3bwTrigger;
 import org.flashflow.coord.results.ConsensusStore;
+import org.flashflow.coord.results.LatestResults;
+import org.flashflow.coord.results.LatestResultsCache;
+import org.flashflow.coord.results.MeasurementRecord;
+import org.flashflow.coord.results.ResultsLogReader;
 import org.flashflow.coord.results.StaleResultsException;
 import org.flashflow.coord.results.V3bwGenerator;
 import org.flashflow.torctl.RouterStatus;
@@ -23,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * Writes bandwidth files for the running coordinator: asks tor for the consensus (saving it for the
  * offline {@code flashflow v3bw}), falls back to the consensus saved last when tor cannot answer,
  * and does the file work on the I/O thread so the loop never waits on the disk.
+ *
+ * <p>The results come from memory ({@link LatestResultsCache}, owned by the loop): loaded by one
+ * streaming pass over the log at startup ({@link #loadLatest}), then updated by every record made
+ * durable ({@link #recordWritten}). So a file costs O(relays), not a read of the log. Until the
+ * startup pass is done, a file is made the offline way, by streaming the log.
  */
 final class V3bwService implements V3bwTrigger {
   private static final Logger log = LoggerFactory.getLogger(V3bwService.class);
@@ -33,6 +44,8 @@ final class V3bwService implements V3bwTrigger {
   private final ConsensusStore store;
   private final ExecutorService io;
   private final Clock clock;
+  private final ResultsLogReader reader;
+  private final LatestResultsCache latest = new LatestResultsCache();
 
   V3bwService(
       Loop loop,
@@ -40,13 +53,59 @@ final class V3bwService implements V3bwTrigger {
       V3bwGenerator generator,
       ConsensusStore store,
       ExecutorService io,
-      Clock clock) {
+      Clock clock,
+      ResultsLogReader reader) {
     this.loop = loop;
     this.tor = tor;
     this.generator = generator;
     this.store = store;
     this.io = io;
     this.clock = clock;
+    this.reader = reader;
+  }
+
+  /** Starts the one streaming pass that fills the in-memory results; call once, at startup. */
+  void loadLatest() {
+    loop.checkInLoop();
+    try {
+      io.execute(
+          () -> {
+            long start = System.nanoTime();
+            Collection<LatestResults.Result> fromLog;
+            try {
+              fromLog = LatestResultsCache.load(reader);
+            } catch (IOException | RuntimeException e) {
+              // Keep making files the offline way, which reports the same error each time.
+              log.error("cannot load the latest results from the results log: {}", e.toString());
+              return;
+            }
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            loop.execute(
+                () -> {
+                  latest.loaded(fromLog);
+                  log.info(
+                      "latest results of {} relays loaded from the results log in {} ms",
+                      latest.size(),
+                      ms);
+                });
+          });
+    } catch (RejectedExecutionException e) {
+      log.debug("not loading the latest results: shutting down");
+    }
+  }
+
+  /** A record is durable in the results log (the writer's {@code onWritten}, on the loop). */
+  void recordWritten(MeasurementRecord record) {
+    loop.checkInLoop();
+    latest.accept(record);
+  }
+
+  /** For {@code status}. */
+  String statusLine() {
+    loop.checkInLoop();
+    return latest.isLoaded()
+        ? "latest results: " + latest.size() + " relays in memory"
+        : "latest results: still loading from the results log";
   }
 
   @Override
@@ -56,7 +115,8 @@ final class V3bwService implements V3bwTrigger {
         new TorCallback<>() {
           @Override
           public void onSuccess(List<RouterStatus> consensus) {
-            offload(() -> write(consensus), done);
+            Optional<List<LatestResults.Result>> snapshot = snapshot();
+            offload(() -> write(consensus, snapshot), done);
           }
 
           @Override
@@ -65,7 +125,8 @@ final class V3bwService implements V3bwTrigger {
                 "cannot get the consensus from tor ({}); using the one saved in {}",
                 failure,
                 store.file());
-            offload(() -> generator.generate(store), done);
+            Optional<List<LatestResults.Result>> snapshot = snapshot();
+            offload(() -> write(List.of(), snapshot), done);
           }
         });
   }
@@ -107,11 +168,31 @@ final class V3bwService implements V3bwTrigger {
     }
   }
 
-  private Path write(List<RouterStatus> consensus) throws IOException, StaleResultsException {
-    if (!consensus.isEmpty()) {
+  /** The in-memory results, or empty while they are still loading. */
+  private Optional<List<LatestResults.Result>> snapshot() {
+    return latest.isLoaded() ? Optional.of(latest.snapshot()) : Optional.empty();
+  }
+
+  /**
+   * @param consensus tor's; empty: the saved one
+   * @param snapshot the in-memory results; empty: stream the log
+   */
+  private Path write(List<RouterStatus> consensus, Optional<List<LatestResults.Result>> snapshot)
+      throws IOException, StaleResultsException {
+    List<RouterStatus> relays = consensus;
+    if (consensus.isEmpty()) {
+      relays = store.load();
+      if (relays.isEmpty()) {
+        log.warn("no saved consensus in {}: listing measured relays only", store.file());
+      }
+    } else {
       store.save(consensus, clock.instant());
     }
-    return consensus.isEmpty() ? generator.generate(store) : generator.generate(consensus);
+    if (snapshot.isEmpty()) {
+      log.info("latest results still loading: reading the results log for this bandwidth file");
+      return generator.generate(relays);
+    }
+    return generator.generate(snapshot.get(), relays);
   }
 
   /** The part of a write that touches files. */

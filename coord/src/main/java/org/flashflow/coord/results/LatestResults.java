@@ -67,6 +67,21 @@ public final class LatestResults implements Consumer<MeasurementRecord> {
     }
   }
 
+  /**
+   * Takes an already estimated result by the same rules as a completed record (the window, newest
+   * begin time wins, a tie goes to the later call): how the coordinator's in-memory results become
+   * a bandwidth file without reading the log.
+   */
+  public void add(Result result) {
+    if (result.beginTs() < oldestAllowed) {
+      return;
+    }
+    Result current = newest.get(result.relayFp());
+    if (current == null || result.beginTs() >= current.beginTs()) {
+      newest.put(result.relayFp(), result);
+    }
+  }
+
   /** The usable result per relay, sorted by fingerprint (the v3bw order). */
   public SortedMap<String, Result> results() {
     return Collections.unmodifiableSortedMap(new TreeMap<>(newest));

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import org.flashflow.torctl.RouterStatus;
@@ -12,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Results log in, bandwidth file out: what both the coordinator's {@code v3bw} command and the
- * offline {@code flashflow v3bw -c coord.ini} do. Reads the whole log (and its rotated siblings),
- * so it blocks for seconds on a large log: run it on an I/O thread, never on the event loop.
+ * Results log in, bandwidth file out: what the offline {@code flashflow v3bw -c coord.ini} does,
+ * and the coordinator until its in-memory results are loaded. Streams the whole log (and its
+ * rotated siblings), so it blocks for seconds on a large log: run it on an I/O thread, never on the
+ * event loop. The running coordinator renders from memory ({@link #generate(Collection, List)}).
  */
 public final class V3bwGenerator {
   private static final Logger log = LoggerFactory.getLogger(V3bwGenerator.class);
@@ -55,7 +57,24 @@ public final class V3bwGenerator {
    */
   public Path generate(List<RouterStatus> consensus) throws IOException, StaleResultsException {
     Instant now = clock.instant();
-    LatestResults latest = reader.latest(now, maxResultsAge);
+    return write(reader.latest(now, maxResultsAge), consensus, now);
+  }
+
+  /**
+   * As {@link #generate(List)}, but from each relay's newest result kept in memory ({@link
+   * LatestResultsCache#snapshot}) instead of the log: O(relays), no log read. Results older than
+   * {@code max_results_age} are left out here, at render time.
+   */
+  public Path generate(
+      Collection<LatestResults.Result> newestPerRelay, List<RouterStatus> consensus)
+      throws IOException, StaleResultsException {
+    Instant now = clock.instant();
+    return write(
+        LatestResultsCache.toLatestResults(newestPerRelay, now, maxResultsAge), consensus, now);
+  }
+
+  private Path write(LatestResults latest, List<RouterStatus> consensus, Instant now)
+      throws IOException, StaleResultsException {
     String content =
         BandwidthFile.render(latest, consensus, generatorStarted, now, softwareVersion);
     Path file = writer.write(content, now);

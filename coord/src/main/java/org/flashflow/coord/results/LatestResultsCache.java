@@ -1,0 +1,96 @@
+package org.flashflow.coord.results;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The running coordinator's copy of each relay's newest completed result, so that the hourly
+ * bandwidth file costs O(relays) instead of a pass over a week of per-second lines. Filled once
+ * from the log at startup ({@link #load}, one streaming pass on an I/O thread), then kept current
+ * by every record that becomes durable ({@link #accept}). The age window is applied when a file is
+ * rendered ({@link #toLatestResults}), not here, so a result ages out without any bookkeeping.
+ *
+ * <p>Owned by the event loop: every method but the static {@link #load} runs there. Records that
+ * become durable while the startup pass is still reading are held and applied after it; one that
+ * the pass also read is applied twice, which changes nothing (same relay, same begin time).
+ */
+public final class LatestResultsCache {
+  private final Map<String, LatestResults.Result> newest = new HashMap<>();
+  private List<LatestResults.Result> early = new ArrayList<>();
+  private boolean loaded;
+
+  /**
+   * One streaming pass over the log and its rotated siblings: each relay's newest completed result,
+   * whatever its age. Blocking; run it on an I/O thread and hand the result to {@link #loaded}.
+   */
+  public static Collection<LatestResults.Result> load(ResultsLogReader reader) throws IOException {
+    LatestResults all = new LatestResults(Instant.EPOCH, Duration.ZERO);
+    reader.read(all);
+    return all.results().values();
+  }
+
+  /** A record that is now durable in the log. */
+  public void accept(MeasurementRecord record) {
+    if (!record.completed() || record.seconds().isEmpty()) {
+      return;
+    }
+    LatestResults.Result r =
+        new LatestResults.Result(
+            record.relayFp(), record.measId(), record.beginTs(), Estimate.estimate(record));
+    if (loaded) {
+      offer(r);
+    } else {
+      early.add(r);
+    }
+  }
+
+  /** The startup pass is done: its results, then those that arrived meanwhile. */
+  public void loaded(Collection<LatestResults.Result> fromLog) {
+    fromLog.forEach(this::offer);
+    early.forEach(this::offer);
+    early = List.of();
+    loaded = true;
+  }
+
+  /** Whether {@link #loaded} ran; before that the cache knows only the records since startup. */
+  public boolean isLoaded() {
+    return loaded;
+  }
+
+  /** Relays with a result (of any age). */
+  public int size() {
+    return newest.size();
+  }
+
+  /**
+   * A copy of every relay's newest result: cheap enough for the loop (one reference per relay);
+   * rendering the file from it happens on the I/O thread.
+   */
+  public List<LatestResults.Result> snapshot() {
+    if (!loaded) {
+      throw new IllegalStateException("latest results are still loading");
+    }
+    return List.copyOf(newest.values());
+  }
+
+  /** {@code snapshot}'s results within {@code maxAge} of {@code now}, ready to render. */
+  public static LatestResults toLatestResults(
+      Collection<LatestResults.Result> snapshot, Instant now, Duration maxAge) {
+    LatestResults latest = new LatestResults(now, maxAge);
+    snapshot.forEach(latest::add);
+    return latest;
+  }
+
+  private void offer(LatestResults.Result r) {
+    LatestResults.Result current = newest.get(r.relayFp());
+    if (current == null || r.beginTs() >= current.beginTs()) {
+      newest.put(r.relayFp(), r);
+    }
+  }
+}

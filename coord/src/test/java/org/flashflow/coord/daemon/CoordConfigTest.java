@@ -1,0 +1,43 @@
+package org.flashflow.coord.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import org.flashflow.common.config.Config;
+import org.flashflow.common.config.ConfigException;
+import org.flashflow.coord.results.RetentionPolicy;
+import org.junit.jupiter.api.Test;
+
+class CoordConfigTest {
+  @Test
+  void cleanupDefaultsAreSbwsLike() throws Exception {
+    assertEquals(RetentionPolicy.DEFAULT, CoordConfig.from(Config.defaults()).retention());
+  }
+
+  @Test
+  void cleanupKeysTakeUnits() throws Exception {
+    Config c =
+        Config.parse(
+            "[cleanup]\nresults_compress_after = 2 weeks\nresults_delete_after = 90 days\n"
+                + "v3bw_compress_after = 3600\nv3bw_delete_after = 2 days\n",
+            "test.ini");
+    assertEquals(
+        new RetentionPolicy(
+            Duration.ofDays(14), Duration.ofDays(90), Duration.ofHours(1), Duration.ofDays(2)),
+        CoordConfig.retention(c));
+  }
+
+  @Test
+  void deleteAfterMustBeLongerThanCompressAfter() throws Exception {
+    Config c =
+        Config.parse("[cleanup]\nv3bw_compress_after = 7 days\nv3bw_delete_after = 7 days\n", "x");
+    ConfigException e = assertThrows(ConfigException.class, () -> CoordConfig.retention(c));
+    assertEquals(
+        "[cleanup] v3bw_delete_after = \"7 days\": expected a duration longer than"
+            + " v3bw_compress_after (7 days)",
+        e.getMessage());
+    Config zero = Config.parse("[cleanup]\nresults_compress_after = 0\n", "x");
+    assertThrows(ConfigException.class, () -> CoordConfig.retention(zero));
+  }
+}
