@@ -89,7 +89,9 @@ public final class ConfigSchema {
         entry("slot", "60 s"),
         entry("multiplier", "2.25"),
         entry("num_circs", "160"),
-        entry("relay_filter_list", ""));
+        entry("relay_filter_list", ""),
+        entry("default_measurer_capacity", "100 Mbit/s"),
+        entry("new_relay_prior", "advertised"));
     section(s, "measurers");
     return Collections.unmodifiableMap(s);
   }

@@ -62,6 +62,8 @@ class ConfigDefaultsTest {
         "schedule | multiplier | 2.25",
         "schedule | num_circs | 160",
         "schedule | relay_filter_list | ``",
+        "schedule | default_measurer_capacity | 100 Mbit/s",
+        "schedule | new_relay_prior | advertised",
       })
   void defaultResolves(String section, String key, String expected) throws Exception {
     assertEquals(expected, Config.defaults().string(section, key));
@@ -84,7 +86,7 @@ class ConfigDefaultsTest {
             "measurers"),
         List.copyOf(d.keySet()));
     int keys = d.values().stream().mapToInt(Map::size).sum();
-    assertEquals(43, keys);
+    assertEquals(45, keys);
     assertTrue(d.get("measurers").isEmpty());
   }
 
