@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
     description = {
       "Run the FlashFlow coordinator: accepts measurers over TLS, drives its tor, runs"
           + " measurements, writes the results log and bandwidth files.",
-      "Stops cleanly (exit 0) on SIGTERM or SIGINT, failing live measurements."
+      "Stops cleanly (exit 0) on SIGTERM or SIGINT, failing live measurements. On SIGHUP"
+          + " reopens the results log by name (after log rotation; see docs/operations.md)."
     })
 final class CoordCommand implements Callable<Integer> {
   @Option(
@@ -38,6 +39,7 @@ final class CoordCommand implements Callable<Integer> {
       throw new UserException(e.getMessage(), e);
     }
     Signals.onTermination(daemon::shutdown);
+    Signals.onHangup(daemon::reopenLogs);
     daemon.awaitTermination();
     return ExitCodes.OK;
   }

@@ -153,6 +153,36 @@ class CoordProcessTest {
     assertExitsZero(dir.resolve("coord.log"));
   }
 
+  @Test
+  void sighupReopensTheResultsLogAndDoesNotStopTheCoordinator() throws Exception {
+    int port = startCoord();
+    Path log = dir.resolve("coord.log");
+    List<String> status =
+        await(
+            STARTUP,
+            () -> {
+              List<String> st = command(port, "status");
+              return st.contains("latest results: 0 relays in memory") ? st : null;
+            },
+            () -> "status to show the latest results loaded; output:\n" + read(log));
+    assertEquals("OK", status.get(status.size() - 1));
+
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
+    assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
+    assertEquals(0, kill.exitValue());
+
+    await(
+        STARTUP,
+        () -> read(log).contains("reopening the results log") ? true : null,
+        () -> "the coordinator to log the reopen; output:\n" + read(log));
+    status = command(port, "status");
+    assertEquals("OK", status.get(status.size() - 1), "still answering after SIGHUP");
+    assertTrue(process.isAlive(), read(log));
+
+    process.destroy();
+    assertExitsZero(log);
+  }
+
   private record Result(int exit, String out, String err) {}
 
   /** Runs {@code flashflow coord} in-process: only for runs that must fail at startup. */
