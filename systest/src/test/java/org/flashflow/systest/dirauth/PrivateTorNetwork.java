@@ -351,7 +351,7 @@ final class PrivateTorNetwork implements AutoCloseable {
   }
 
   /** Distinct free ports on 127.0.0.1: all held open together, then released. */
-  private static List<Integer> freeLoopbackPorts(int count) throws IOException {
+  static List<Integer> freeLoopbackPorts(int count) throws IOException {
     List<ServerSocket> held = new ArrayList<>();
     try {
       for (int i = 0; i < count; i++) {
