@@ -117,9 +117,10 @@ public final class ScheduleBench {
         Locale.ROOT,
         "proposal's scheme over several periods (each relay once a period with %.2f x its latest,"
             + " possibly limited, estimate): every relay has a result that is not measurer-limited"
-            + " after %d periods with the p75 prior, %d with the advertised prior%n",
+            + " after %d periods with the p75 prior (%.1f Mbit/s), %d with the advertised prior%n",
         multiplier,
         ScheduleSim.proposalPeriods(net, p75, multiplier, measurerTotal),
+        p75[0] / SyntheticNetwork.MBIT,
         ScheduleSim.proposalPeriods(net, advertised, multiplier, measurerTotal));
     System.out.println();
     System.out.println(

@@ -473,6 +473,14 @@ public final class Planner {
 
   // ---- inspection and persistence --------------------------------------------------------
 
+  /**
+   * Whether {@link #due} started {@code fp} and has not heard how it ended: the measurement
+   * observer forwards only such ends (a manual {@code measure} is none of the schedule's business).
+   */
+  public boolean isRunning(String fp) {
+    return running.containsKey(fp);
+  }
+
   /** How many relays are in each state (for status lines). */
   public Map<State, Integer> counts() {
     Map<State, Integer> counts = new EnumMap<>(State.class);

@@ -216,6 +216,7 @@ class PlannerTest {
     assertEquals(
         List.of(new Assignment("a", 160, OptionalLong.of(600))), s.request().assignments());
     assertEquals(Map.of("a", 600L), p.busy());
+    assertTrue(p.isRunning(fp(1)));
 
     Instant end = T0.plusSeconds(35);
     Planner.Followup f = p.ended(end, fp(1), new Outcome.Completed(590, 700));
@@ -223,6 +224,7 @@ class PlannerTest {
     assertEquals(Optional.of(Kind.REMEASURE), f.kind());
     assertEquals(OptionalInt.of(1), f.slot());
     assertEquals(Map.of(), p.busy());
+    assertFalse(p.isRunning(fp(1)));
 
     Instant slot1 = T0.plusSeconds(60);
     s = p.due(slot1, ABC).starts().get(0);
