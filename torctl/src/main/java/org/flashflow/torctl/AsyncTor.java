@@ -138,6 +138,13 @@ public final class AsyncTor implements AutoCloseable {
     return submit("GETINFO " + key, () -> client().routerStatuses(key));
   }
 
+  /**
+   * Server descriptors for {@code desc/all-recent}, {@code desc/id/<fp>}, {@code desc/name/...}.
+   */
+  public CompletableFuture<List<ServerDescriptor>> serverDescriptors(String key) {
+    return submit("GETINFO " + key, () -> client().serverDescriptors(key));
+  }
+
   /** What tor said in PROTOCOLINFO (only after {@link #connect} completed). */
   public ProtocolInfo protocolInfo() {
     return client().protocolInfo();

@@ -247,6 +247,35 @@ public final class TorControlClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Server descriptors for {@code desc/id/<fp>}, {@code desc/name/<nick>} or {@code
+   * desc/all-recent}. Empty when tor has none (552: unknown relay, or a tor that fetches only
+   * microdescriptors; full descriptors need {@code FetchUselessDescriptors 1} or {@code
+   * UseMicrodescriptors 0}).
+   *
+   * @throws MalformedTorReplyException if a descriptor cannot be parsed
+   */
+  public List<ServerDescriptor> serverDescriptors(String key) throws TorControlException {
+    if (!key.startsWith("desc/")) {
+      throw new IllegalArgumentException("not a server descriptor key: " + key);
+    }
+    String value;
+    try {
+      value = getInfo(key);
+    } catch (TorControlException e) {
+      if (e.statusCode().orElse(0) == 552) {
+        return List.of();
+      }
+      throw e;
+    }
+    try {
+      return ServerDescriptorParser.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedTorReplyException(
+          "tor at " + where + " sent a malformed GETINFO " + key + ": " + e.getMessage());
+    }
+  }
+
   /** Closes the socket; jtorctl's reader thread ends, and the listener is not told. */
   @Override
   public void close() {
