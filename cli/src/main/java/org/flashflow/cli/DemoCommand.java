@@ -29,13 +29,21 @@ import picocli.CommandLine.Spec;
           + " (1 to 100 Mbit/s; one lies about its background traffic, one refuses to be"
           + " measured), a coordinator and two measurers (alice, bob) as separate processes,"
           + " measures every relay, writes a bandwidth file, and prints each relay's true"
-          + " capacity next to FlashFlow's estimate. Takes about 1.5 minutes; needs no root and"
+          + " capacity next to FlashFlow's estimate. Takes about 70 s; needs no root and"
           + " no network (everything listens on 127.0.0.1).",
       "Keys, configs, logs, the results log and the bandwidth file stay in the directory it"
           + " prints (a new one under the system's temp directory unless --dir is given).",
       "Every process it started is stopped at the end, on error, and on Ctrl-C or SIGTERM.",
-      "Exit 0 if every relay ended as its behaviour predicts (honest: within 10 %; liar: at"
-          + " most 1/(1-r) + 2 % of its capacity; refuser: FAIL RELAY_REFUSED), else 1."
+      "Exit 0 if every relay ended as its behaviour predicts (honest: within 10 %%; liar: at"
+          + " most 1/(1-r) + 2 %% of its capacity; refuser: FAIL RELAY_REFUSED), else 1."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every relay ended as its behaviour predicts",
+      "1:some relay did not (the table says which), an error (one line on stderr), or stopped"
+          + " by SIGINT/SIGTERM",
+      "2:usage error",
+      "70:internal error (a bug): rerun with --debug and report the stack trace"
     })
 final class DemoCommand implements Callable<Integer> {
   private static final double BG_PERCENT = 0.25;
@@ -98,16 +106,25 @@ final class DemoCommand implements Callable<Integer> {
             stop,
             out);
     processes.installShutdownHook();
+    DemoRun.Report report;
     try (DemoSignals signals = new DemoSignals(stop::countDown)) {
-      return run.run();
+      report = run.run();
     } catch (DemoRun.StoppedException e) {
       run.progress("stopped by a signal");
-      return ExitCodes.USER_ERROR;
+      report = new DemoRun.Report(List.of(), ExitCodes.USER_ERROR);
     } finally {
       run.progress("stopping every process the demo started");
       processes.stopAll();
-      run.progress("all stopped; the demo's files are in " + files.dir());
+      run.progress("all stopped");
     }
+    if (!report.lines().isEmpty()) {
+      out.println();
+      report.lines().forEach(out::println);
+    } else {
+      out.println("The demo's files are in " + files.dir());
+    }
+    out.flush();
+    return report.exitCode();
   }
 
   private List<DemoRelay> relays() {

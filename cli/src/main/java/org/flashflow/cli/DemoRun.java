@@ -85,8 +85,14 @@ final class DemoRun {
     this.out = out;
   }
 
-  /** Runs the demo; returns the exit code (0 if every relay ended as its behaviour predicts). */
-  int run() throws IOException, StoppedException {
+  /**
+   * What to print once every process has stopped, and the exit code: 0 if every relay ended as its
+   * behaviour predicts.
+   */
+  record Report(List<String> lines, int exitCode) {}
+
+  /** Runs the demo up to its report; the caller stops the processes, then prints it. */
+  Report run() throws IOException, StoppedException {
     progress("keys and configs in " + files.dir());
     files.writeKeys();
     files.writeTestnetIni(settings.relays(), settings.r());
@@ -140,17 +146,13 @@ final class DemoRun {
       String v3bw = last.startsWith("OK ") ? last.substring(3).strip() : "none: " + last;
       List<DemoOutcome> ordered = new ArrayList<>();
       settings.relays().forEach(r -> ordered.add(outcomes.get(r.nick())));
-      progress("done");
-      out.println();
-      DemoOutcome.table(ordered, settings.r()).forEach(out::println);
-      out.println();
-      out.println("Bandwidth file: " + v3bw);
-      out.println("Results log:    " + files.resultsLog());
-      out.println("Logs:           " + files.dir().resolve("logs"));
-      out.flush();
-      return ordered.stream().allMatch(o -> o.asExpected(settings.r()))
-          ? ExitCodes.OK
-          : ExitCodes.USER_ERROR;
+      List<String> report = new ArrayList<>(DemoOutcome.table(ordered, settings.r()));
+      report.add("");
+      report.add("Bandwidth file: " + v3bw);
+      report.add("Results log:    " + files.resultsLog());
+      report.add("All files:      " + files.dir() + " (keys, configs, logs/)");
+      boolean ok = ordered.stream().allMatch(o -> o.asExpected(settings.r()));
+      return new Report(report, ok ? ExitCodes.OK : ExitCodes.USER_ERROR);
     }
   }
 

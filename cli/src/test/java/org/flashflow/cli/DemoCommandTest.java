@@ -1,0 +1,100 @@
+package org.flashflow.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code flashflow demo} for real, in-process but with its network, coordinator and measurers as
+ * child processes: a short run over four of its relays (honest ones, the liar, the refuser).
+ */
+class DemoCommandTest {
+  private static final Pattern V3BW = Pattern.compile("(?m)^Bandwidth file: (\\S+)");
+
+  @TempDir Path dir;
+
+  @Test
+  @Timeout(120)
+  void measuresEveryRelayWritesV3bwAndStopsEveryProcess() throws Exception {
+    Path demoDir = dir.resolve("demo");
+    Run run =
+        Run.of(
+            "demo",
+            "--dir",
+            demoDir.toString(),
+            "--duration",
+            "5",
+            "--relays",
+            "relay1,relay3,relay5,relay7");
+
+    String all = run.out() + run.err();
+    assertEquals(0, run.exit(), all);
+    assertTrue(run.out().contains("Every relay ended as expected for its behaviour."), all);
+    assertTableLine(run.out(), "relay1 +honest +1\\.00 +\\d+\\.\\d\\d +[-+]\\d+\\.\\d% +ok ", all);
+    assertTableLine(run.out(), "relay3 +honest +10\\.00 +\\d+\\.\\d\\d +[-+]\\d+\\.\\d% +ok ", all);
+    assertTableLine(run.out(), "relay5 +lies +35\\.00 +\\d+\\.\\d\\d +\\+\\d+\\.\\d% +ok ", all);
+    assertTableLine(
+        run.out(),
+        "relay7 +refuses +75\\.00 +- +- +FAIL RELAY_REFUSED +FAIL RELAY_REFUSED: yes",
+        all);
+    assertTrue(run.out().contains("relay3 done: "), all);
+
+    Matcher m = V3BW.matcher(run.out());
+    assertTrue(m.find(), all);
+    Path v3bw = Path.of(m.group(1));
+    assertTrue(v3bw.startsWith(demoDir), v3bw.toString());
+    List<String> lines = Files.readAllLines(v3bw);
+    assertTrue(lines.get(0).matches("\\d+"), lines.toString());
+    for (String nick : List.of("relay1", "relay3", "relay5")) {
+      assertTrue(
+          lines.stream().anyMatch(l -> l.contains(" nick=" + nick + " measured_at=")),
+          nick + " measured in " + lines);
+    }
+    assertTrue(
+        lines.stream().anyMatch(l -> l.contains("bw=1 nick=relay7 unmeasured=1")),
+        lines.toString());
+
+    List<ProcessHandle> left = ProcessHandle.current().descendants().toList();
+    assertTrue(
+        left.isEmpty(),
+        "processes left running: "
+            + left.stream()
+                .map(p -> p.pid() + " " + tail(p.info().commandLine().orElse("?")))
+                .collect(Collectors.joining("; ")));
+    assertTrue(Files.isRegularFile(demoDir.resolve("logs/coord.log")));
+  }
+
+  @Test
+  void refusesADirectoryThatIsNotEmpty() throws Exception {
+    Files.writeString(dir.resolve("precious.txt"), "keep me");
+    Run run = Run.of("demo", "--dir", dir.toString());
+    assertEquals(ExitCodes.USER_ERROR, run.exit(), run.err());
+    assertTrue(run.err().contains("is not empty"), run.err());
+    assertEquals("keep me", Files.readString(dir.resolve("precious.txt")));
+    assertTrue(ProcessHandle.current().descendants().findAny().isEmpty());
+  }
+
+  @Test
+  void rejectsADurationTheRelaysWouldAbort() {
+    Run run = Run.of("demo", "--duration", "41");
+    assertEquals(ExitCodes.USAGE, run.exit(), run.err());
+    assertTrue(run.err().contains("--duration"), run.err());
+  }
+
+  private static String tail(String commandLine) {
+    return commandLine.substring(Math.max(0, commandLine.length() - 120));
+  }
+
+  private static void assertTableLine(String out, String regex, String all) {
+    assertTrue(Pattern.compile("(?m)^" + regex).matcher(out).find(), regex + " in:\n" + all);
+  }
+}
