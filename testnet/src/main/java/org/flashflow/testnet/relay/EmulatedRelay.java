@@ -38,6 +38,7 @@ public final class EmulatedRelay {
   private final TokenBucket bucket;
   private final Set<EchoHandler> connections = new LinkedHashSet<>();
   private final Set<EchoHandler> starved = new LinkedHashSet<>();
+  private long wakeRound;
   private long lastTick;
   private long bgBacklog;
   private long intervalBg;
@@ -216,10 +217,13 @@ public final class EmulatedRelay {
       intervalBg += took;
     }
     if (!starved.isEmpty()) {
+      // Rotate who goes first, as tor's circuit scheduler does: woken in a fixed order, the
+      // first connections would take every token and the measurers' shares would swing.
       List<EchoHandler> wake = new ArrayList<>(starved);
       starved.clear();
-      for (EchoHandler h : wake) {
-        h.tokensAvailable();
+      int first = (int) (wakeRound++ % wake.size());
+      for (int i = 0; i < wake.size(); i++) {
+        wake.get((first + i) % wake.size()).tokensAvailable();
       }
     }
   }
