@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -84,7 +85,7 @@ final class DemoProcesses {
    */
   synchronized void stopAll() {
     List<Child> reversed = new ArrayList<>(children);
-    java.util.Collections.reverse(reversed);
+    Collections.reverse(reversed);
     // All but the network first, together: they stop independently.
     List<Child> network =
         reversed.isEmpty() ? List.of() : List.of(reversed.get(reversed.size() - 1));

@@ -2,6 +2,7 @@ package org.flashflow.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flashflow.common.config.HostPort;
@@ -105,7 +107,7 @@ final class DemoRun {
             NETWORK_JVM,
             "testnet",
             "-c",
-            path(files.testnetIni()));
+            files.testnetIni().toString());
     await("the network to write " + files.portsIni(), () -> Files.exists(files.portsIni()), net);
 
     files.writeCoordIni(
@@ -118,7 +120,7 @@ final class DemoRun {
             SMALL_JVM,
             "coord",
             "-c",
-            path(files.coordIni()));
+            files.coordIni().toString());
     Matcher[] listening = new Matcher[1];
     await(
         "the coordinator to listen",
@@ -135,7 +137,12 @@ final class DemoRun {
     for (String m : DemoFiles.MEASURERS) {
       files.writeMeasurerIni(m, files.torLines("measurer " + m), measurerPort);
       processes.start(
-          "measurer " + m, files.log(m), SMALL_JVM, "measurer", "-c", path(files.measurerIni(m)));
+          "measurer " + m,
+          files.log(m),
+          SMALL_JVM,
+          "measurer",
+          "-c",
+          files.measurerIni(m).toString());
     }
 
     try (DemoControl ctl = DemoControl.connect(controlPort)) {
@@ -153,6 +160,10 @@ final class DemoRun {
       report.add("All files:      " + files.dir() + " (keys, configs, logs/)");
       boolean ok = ordered.stream().allMatch(o -> o.asExpected(settings.r()));
       return new Report(report, ok ? ExitCodes.OK : ExitCodes.USER_ERROR);
+    } catch (IOException e) {
+      // A lost control connection usually means the coordinator died: its log says why.
+      checkChildren();
+      throw e;
     }
   }
 
@@ -165,7 +176,7 @@ final class DemoRun {
           try {
             last.set(0, ctl.command("status"));
           } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
           }
           return last.get(0).stream().anyMatch(l -> l.startsWith("tor: READY"))
               && last.get(0).contains(want);
@@ -318,8 +329,7 @@ final class DemoRun {
     awaitUntil(what, done, () -> "; the end of " + child.log() + ":\n" + child.tail(15));
   }
 
-  private void awaitUntil(
-      String what, BooleanSupplier done, java.util.function.Supplier<String> detail)
+  private void awaitUntil(String what, BooleanSupplier done, Supplier<String> detail)
       throws IOException, StoppedException {
     long deadline = System.nanoTime() + STARTUP.toNanos();
     while (true) {
@@ -328,7 +338,7 @@ final class DemoRun {
         if (done.getAsBoolean()) {
           return;
         }
-      } catch (java.io.UncheckedIOException e) {
+      } catch (UncheckedIOException e) {
         // not yet (e.g. the control socket refused): try again until the deadline
       }
       if (System.nanoTime() - deadline >= 0) {
@@ -364,9 +374,5 @@ final class DemoRun {
     } catch (IOException e) {
       return "";
     }
-  }
-
-  private static String path(java.nio.file.Path p) {
-    return p.toString();
   }
 }
