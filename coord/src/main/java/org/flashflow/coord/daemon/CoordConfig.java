@@ -27,7 +27,8 @@ public record CoordConfig(
     CoordSettings settings,
     TorSession.Mode tor,
     Duration torReconnectMaxBackoff,
-    RetentionPolicy retention) {
+    RetentionPolicy retention,
+    ScheduleConfig schedule) {
 
   /** Reads every key the coordinator uses; the first bad one fails with its name and value. */
   public static CoordConfig from(Config c) throws ConfigException {
@@ -62,7 +63,8 @@ public record CoordConfig(
         settings,
         TorSessionConfig.mode(c, c.path("coord", "tor_datadir")),
         TorSessionConfig.maxBackoff(c),
-        retention(c));
+        retention(c),
+        ScheduleConfig.from(c));
   }
 
   /** {@code [cleanup]}: each delete_after must be longer than its compress_after. */

@@ -58,6 +58,8 @@ public final class CoordDaemon {
   private final ResultsLogWriter results;
   private final V3bwService v3bw;
   private final CleanupTimer cleanup;
+  private final V3bwTimer v3bwTimer;
+  private final ScheduleRunner schedule; // null: [schedule] enabled = false
   private final TorBridge tor;
   private final Coordinator coordinator;
   private final MeasurerServer measurerServer;
@@ -86,6 +88,7 @@ public final class CoordDaemon {
         new Object() {
           Coordinator coordinator;
           V3bwService v3bw;
+          ScheduleRunner schedule;
         };
     this.results =
         new ResultsLogWriter(
@@ -105,9 +108,14 @@ public final class CoordDaemon {
               }
             },
             event -> sink.coordinator.torEvent(event));
+    MeasurementObserver observer =
+        (record, estimate) -> {
+          if (sink.schedule != null) {
+            sink.schedule.measurementEnded(record, estimate);
+          }
+        };
     this.coordinator =
-        new Coordinator(
-            loop, config.settings(), tor, results, MeasurementObserver.none(), new SecureRandom());
+        new Coordinator(loop, config.settings(), tor, results, observer, new SecureRandom());
     sink.coordinator = coordinator;
     this.v3bw =
         new V3bwService(
@@ -125,6 +133,12 @@ public final class CoordDaemon {
             clock,
             new ResultsLogReader(config.resultsLog()));
     sink.v3bw = v3bw;
+    this.v3bwTimer = new V3bwTimer(loop, v3bw, config.schedule().v3bwInterval());
+    this.schedule =
+        config.schedule().enabled()
+            ? ScheduleWiring.runner(config.schedule(), loop, coordinator, tor, v3bw, fileIo, clock)
+            : null;
+    sink.schedule = schedule;
     ResultsCleanup cleanupFiles =
         new ResultsCleanup(config.resultsLog(), config.v3bw(), config.retention());
     this.cleanup =
@@ -171,6 +185,10 @@ public final class CoordDaemon {
     // first bandwidth file is asked for (one made earlier streams the log instead).
     d.loop.execute(d.v3bw::loadLatest);
     d.loop.execute(d.cleanup::start);
+    d.loop.execute(d.v3bwTimer::start);
+    if (d.schedule != null) {
+      d.loop.execute(d.schedule::start);
+    }
     d.loop.execute(d.tor::start);
     return d;
   }
@@ -208,6 +226,11 @@ public final class CoordDaemon {
     lines.add("measurer listener: " + hostPort(measurerAddress));
     lines.add("results log: " + config.resultsLog());
     lines.add(v3bw.statusLine());
+    if (schedule != null) {
+      lines.addAll(schedule.statusLines());
+    } else {
+      lines.add("schedule: disabled ([schedule] enabled = false)");
+    }
     return lines;
   }
 
@@ -255,6 +278,12 @@ public final class CoordDaemon {
     log.info("coordinator shutting down");
     // The core first: closing the measurer connections first would fail live measurements as
     // MEASURER_LOST before the core could record them as SHUTDOWN and tell the measurers why.
+    // The schedule first, so that it saves live measurements as running (planned again after a
+    // restart, no attempt counted) rather than as failed by the shutdown.
+    if (schedule != null) {
+      onLoop("stopping the schedule", schedule::stop);
+    }
+    onLoop("stopping the bandwidth file timer", v3bwTimer::stop);
     onLoop("failing live measurements", coordinator::shutdown);
     measurerServer.close();
     controlServer.close();
@@ -264,6 +293,13 @@ public final class CoordDaemon {
       log.error("some results could not be written before shutdown");
     }
     fileIo.shutdown();
+    try {
+      if (!fileIo.awaitTermination(RESULTS_DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("file work (state file, bandwidth file, cleanup) still running at shutdown");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     log.info("coordinator stopped");
     terminated.countDown();
