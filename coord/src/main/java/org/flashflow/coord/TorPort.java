@@ -3,6 +3,7 @@ package org.flashflow.coord;
 import java.util.List;
 import java.util.Optional;
 import org.flashflow.torctl.RouterStatus;
+import org.flashflow.torctl.ServerDescriptor;
 import org.flashflow.torctl.TorCallback;
 
 /**
@@ -29,4 +30,18 @@ public interface TorPort {
 
   /** Every relay in tor's current consensus ({@code GETINFO ns/all}). */
   void consensus(TorCallback<List<RouterStatus>> done);
+
+  /**
+   * Every server descriptor tor holds ({@code GETINFO desc/all-recent}): empty for a tor that
+   * fetches only microdescriptors (full ones need {@code FetchUselessDescriptors 1} or {@code
+   * UseMicrodescriptors 0}). By default none, for ports that have no descriptors.
+   */
+  default void serverDescriptors(TorCallback<List<ServerDescriptor>> done) {
+    done.onSuccess(List.of());
+  }
+
+  /** tor's version ({@code GETINFO version}); by default unknown. */
+  default void torVersion(TorCallback<Optional<String>> done) {
+    done.onSuccess(Optional.empty());
+  }
 }

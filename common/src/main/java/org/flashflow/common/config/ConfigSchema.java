@@ -40,7 +40,10 @@ public final class ConfigSchema {
         "v3bw",
         entry("v3bw", "${coord:resultsdir}/v3bw"),
         entry("max_results_age", "604800"),
-        entry("interval", "1 hour"));
+        entry("interval", "1 hour"),
+        // sbws's rule, off by default: too few eligible relays and every relay gets vote=0.
+        entry("minimum_percent_eligible_relays", "0"),
+        entry("minimum_number_eligible_relays", "0"));
     section(
         s,
         "cleanup",

@@ -31,6 +31,8 @@ class ConfigDefaultsTest {
         "v3bw | v3bw | data-coord/results/v3bw",
         "v3bw | max_results_age | 604800",
         "v3bw | interval | 1 hour",
+        "v3bw | minimum_percent_eligible_relays | 0",
+        "v3bw | minimum_number_eligible_relays | 0",
         "cleanup | results_compress_after | 29 days",
         "cleanup | results_delete_after | 57 days",
         "cleanup | v3bw_compress_after | 1 day",

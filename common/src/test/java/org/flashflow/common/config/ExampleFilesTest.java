@@ -53,6 +53,8 @@ class ExampleFilesTest {
       c.path("v3bw", "v3bw");
       c.duration("v3bw", "max_results_age");
       c.duration("v3bw", "interval");
+      c.integer("v3bw", "minimum_percent_eligible_relays", 0, 100);
+      c.integer("v3bw", "minimum_number_eligible_relays", 0, Integer.MAX_VALUE);
       c.duration("cleanup", "results_compress_after");
       c.duration("cleanup", "results_delete_after");
       c.duration("cleanup", "v3bw_compress_after");

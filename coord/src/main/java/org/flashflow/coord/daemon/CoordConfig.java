@@ -2,11 +2,15 @@ package org.flashflow.coord.daemon;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.flashflow.common.config.Config;
 import org.flashflow.common.config.ConfigException;
 import org.flashflow.common.config.HostPort;
 import org.flashflow.coord.CoordSettings;
 import org.flashflow.coord.results.RetentionPolicy;
+import org.flashflow.coord.results.V3bwSettings;
+import org.flashflow.torctl.TorLaunchSettings;
 import org.flashflow.torctl.TorSession;
 import org.flashflow.torctl.TorSessionConfig;
 
@@ -28,7 +32,15 @@ public record CoordConfig(
     TorSession.Mode tor,
     Duration torReconnectMaxBackoff,
     RetentionPolicy retention,
+    V3bwSettings v3bwSettings,
     ScheduleConfig schedule) {
+
+  /**
+   * Put before the operator's {@code torrc_extra_lines} in a launched tor's torrc: a client tor
+   * fetches only microdescriptors, and the bandwidth file needs the full server descriptors (their
+   * {@code bandwidth} line caps {@code bw}). A later line of the operator's wins.
+   */
+  static final String FETCH_DESCRIPTORS = "FetchUselessDescriptors 1";
 
   /** Reads every key the coordinator uses; the first bad one fails with its name and value. */
   public static CoordConfig from(Config c) throws ConfigException {
@@ -61,10 +73,36 @@ public record CoordConfig(
         c.path("v3bw", "v3bw"),
         positive(c, "v3bw", "max_results_age"),
         settings,
-        TorSessionConfig.mode(c, c.path("coord", "tor_datadir")),
+        withFullDescriptors(TorSessionConfig.mode(c, c.path("coord", "tor_datadir"))),
         TorSessionConfig.maxBackoff(c),
         retention(c),
+        v3bwSettings(c, settings),
         ScheduleConfig.from(c));
+  }
+
+  /** {@code [v3bw]} rules and the parameters the bandwidth file's header reports. */
+  public static V3bwSettings v3bwSettings(Config c, CoordSettings settings) throws ConfigException {
+    return new V3bwSettings(
+        positive(c, "v3bw", "max_results_age"),
+        c.integer("v3bw", "minimum_percent_eligible_relays", 0, 100),
+        c.integer("v3bw", "minimum_number_eligible_relays", 0, Integer.MAX_VALUE),
+        settings.bgPercent(),
+        settings.measDuration(),
+        settings.numCircs(),
+        c.section("measurers").size());
+  }
+
+  /** A launched tor also fetches full server descriptors ({@link #FETCH_DESCRIPTORS}). */
+  static TorSession.Mode withFullDescriptors(TorSession.Mode mode) {
+    if (!(mode instanceof TorSession.Mode.Launch l)) {
+      return mode;
+    }
+    TorLaunchSettings s = l.launch();
+    List<String> lines = new ArrayList<>();
+    lines.add(FETCH_DESCRIPTORS);
+    lines.addAll(s.torrcExtraLines());
+    return new TorSession.Mode.Launch(
+        new TorLaunchSettings(s.torBin(), s.dataDir(), lines, s.startTimeout()), l.control());
   }
 
   /** {@code [cleanup]}: each delete_after must be longer than its compress_after. */

@@ -124,7 +124,7 @@ public final class CoordDaemon {
             new V3bwGenerator(
                 config.resultsLog(),
                 config.v3bw(),
-                config.maxResultsAge(),
+                config.v3bwSettings(),
                 clock.instant(),
                 softwareVersion,
                 clock),

@@ -3,9 +3,10 @@ package org.flashflow.coord.daemon;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -13,13 +14,16 @@ import org.flashflow.common.loop.Loop;
 import org.flashflow.coord.TorPort;
 import org.flashflow.coord.V3bwTrigger;
 import org.flashflow.coord.results.ConsensusStore;
+import org.flashflow.coord.results.DescriptorStore;
 import org.flashflow.coord.results.LatestResults;
 import org.flashflow.coord.results.LatestResultsCache;
 import org.flashflow.coord.results.MeasurementRecord;
+import org.flashflow.coord.results.RecentOutcomes;
 import org.flashflow.coord.results.ResultsLogReader;
 import org.flashflow.coord.results.StaleResultsException;
 import org.flashflow.coord.results.V3bwGenerator;
 import org.flashflow.torctl.RouterStatus;
+import org.flashflow.torctl.ServerDescriptor;
 import org.flashflow.torctl.TorCallback;
 import org.flashflow.torctl.TorFailure;
 import org.slf4j.Logger;
@@ -42,6 +46,7 @@ final class V3bwService implements V3bwTrigger {
   private final TorPort tor;
   private final V3bwGenerator generator;
   private final ConsensusStore store;
+  private final DescriptorStore descriptors;
   private final ExecutorService io;
   private final Clock clock;
   private final ResultsLogReader reader;
@@ -59,6 +64,7 @@ final class V3bwService implements V3bwTrigger {
     this.tor = tor;
     this.generator = generator;
     this.store = store;
+    this.descriptors = new DescriptorStore(store.file().getParent());
     this.io = io;
     this.clock = clock;
     this.reader = reader;
@@ -71,9 +77,9 @@ final class V3bwService implements V3bwTrigger {
       io.execute(
           () -> {
             long start = System.nanoTime();
-            Collection<LatestResults.Result> fromLog;
+            LatestResults fromLog;
             try {
-              fromLog = LatestResultsCache.load(reader);
+              fromLog = LatestResultsCache.loadWithOutcomes(reader);
             } catch (IOException | RuntimeException e) {
               // Keep making files the offline way, which reports the same error each time.
               log.error("cannot load the latest results from the results log: {}", e.toString());
@@ -124,12 +130,30 @@ final class V3bwService implements V3bwTrigger {
   @Override
   public void writeNow(Consumer<Result> done) {
     loop.checkInLoop();
+    fetch(
+        fromTor -> {
+          Optional<Snapshot> snapshot = snapshot();
+          offload(() -> write(fromTor, snapshot), done);
+        });
+  }
+
+  /** What tor told us: each part empty when tor could not answer it. */
+  private record FromTor(
+      List<RouterStatus> consensus, List<ServerDescriptor> descriptors, Optional<String> version) {}
+
+  /** The in-memory results and outcome counts. */
+  private record Snapshot(List<LatestResults.Result> results, RecentOutcomes outcomes) {}
+
+  /**
+   * Asks tor for its consensus, then its server descriptors and version; delivers all three on the
+   * loop, each empty when tor could not answer (the saved copies are used instead).
+   */
+  private void fetch(Consumer<FromTor> then) {
     tor.consensus(
         new TorCallback<>() {
           @Override
           public void onSuccess(List<RouterStatus> consensus) {
-            Optional<List<LatestResults.Result>> snapshot = snapshot();
-            offload(() -> write(consensus, snapshot), done);
+            descriptorsAndVersion(consensus, then);
           }
 
           @Override
@@ -138,74 +162,141 @@ final class V3bwService implements V3bwTrigger {
                 "cannot get the consensus from tor ({}); using the one saved in {}",
                 failure,
                 store.file());
-            Optional<List<LatestResults.Result>> snapshot = snapshot();
-            offload(() -> write(List.of(), snapshot), done);
+            then.accept(new FromTor(List.of(), List.of(), Optional.empty()));
           }
         });
   }
 
-  /**
-   * Fetches tor's consensus and saves it for the offline {@code flashflow v3bw}; called when tor
-   * becomes usable, so the saved copy exists even if no bandwidth file was written yet.
-   */
-  void refreshConsensus() {
-    loop.checkInLoop();
-    tor.consensus(
+  private void descriptorsAndVersion(List<RouterStatus> consensus, Consumer<FromTor> then) {
+    tor.serverDescriptors(
         new TorCallback<>() {
           @Override
-          public void onSuccess(List<RouterStatus> consensus) {
-            if (consensus.isEmpty()) {
-              log.info("tor has no consensus yet; nothing to save");
-              return;
+          public void onSuccess(List<ServerDescriptor> descs) {
+            if (descs.isEmpty() && !consensus.isEmpty()) {
+              log.info(
+                  "tor has no server descriptors (it needs FetchUselessDescriptors 1); using those"
+                      + " saved in {}",
+                  descriptors.file());
             }
-            try {
-              io.execute(() -> save(consensus));
-            } catch (RejectedExecutionException e) {
-              log.debug("not saving the consensus: shutting down");
-            }
+            version(consensus, descs, then);
           }
 
           @Override
           public void onError(TorFailure failure) {
-            log.warn("cannot get the consensus from tor to save it: {}", failure);
+            log.warn(
+                "cannot get server descriptors from tor ({}); using those saved in {}",
+                failure,
+                descriptors.file());
+            version(consensus, List.of(), then);
           }
         });
   }
 
-  private void save(List<RouterStatus> consensus) {
-    try {
-      store.save(consensus, clock.instant());
-      log.info("saved tor's consensus ({} relays) in {}", consensus.size(), store.file());
-    } catch (IOException | RuntimeException e) {
-      log.error("cannot save the consensus in {}: {}", store.file(), e.toString());
-    }
-  }
+  private void version(
+      List<RouterStatus> consensus, List<ServerDescriptor> descs, Consumer<FromTor> then) {
+    tor.torVersion(
+        new TorCallback<>() {
+          @Override
+          public void onSuccess(Optional<String> version) {
+            then.accept(new FromTor(consensus, descs, version));
+          }
 
-  /** The in-memory results, or empty while they are still loading. */
-  private Optional<List<LatestResults.Result>> snapshot() {
-    return latest.isLoaded() ? Optional.of(latest.snapshot()) : Optional.empty();
+          @Override
+          public void onError(TorFailure failure) {
+            then.accept(new FromTor(consensus, descs, Optional.empty()));
+          }
+        });
   }
 
   /**
-   * @param consensus tor's; empty: the saved one
+   * Fetches tor's consensus and server descriptors and saves them for the offline {@code flashflow
+   * v3bw}; called when tor becomes usable, so the saved copies exist even if no bandwidth file was
+   * written yet.
+   */
+  void refreshConsensus() {
+    loop.checkInLoop();
+    fetch(
+        fromTor -> {
+          if (fromTor.consensus().isEmpty()) {
+            log.info("no consensus from tor yet; nothing to save");
+            return;
+          }
+          try {
+            io.execute(() -> save(fromTor));
+          } catch (RejectedExecutionException e) {
+            log.debug("not saving the consensus: shutting down");
+          }
+        });
+  }
+
+  private void save(FromTor fromTor) {
+    try {
+      store.save(fromTor.consensus(), clock.instant());
+      log.info("saved tor's consensus ({} relays) in {}", fromTor.consensus().size(), store.file());
+      DescriptorStore.Saved d = saveDescriptors(fromTor);
+      log.info("saved {} server descriptors in {}", d.byFingerprint().size(), descriptors.file());
+    } catch (IOException | RuntimeException e) {
+      log.error("cannot save the consensus or descriptors in {}: {}", store.file(), e.toString());
+    }
+  }
+
+  /**
+   * Merges tor's fresh descriptors into the saved ones (newest per relay, relays of the consensus
+   * only), saves the result if tor said anything new, and returns it. A saved file that cannot be
+   * read is replaced.
+   */
+  private DescriptorStore.Saved saveDescriptors(FromTor fromTor) throws IOException {
+    DescriptorStore.Saved saved;
+    try {
+      saved = descriptors.load();
+    } catch (IOException e) {
+      log.warn("ignoring the saved server descriptors: {}", e.getMessage());
+      saved = DescriptorStore.Saved.NONE;
+    }
+    Set<String> fps = new HashSet<>();
+    fromTor.consensus().forEach(rs -> fps.add(rs.fingerprint()));
+    DescriptorStore.Saved merged =
+        new DescriptorStore.Saved(
+            DescriptorStore.merge(saved.byFingerprint(), fromTor.descriptors(), fps),
+            fromTor.version().or(saved::torVersion));
+    if (!merged.equals(saved)) {
+      descriptors.save(merged.byFingerprint().values(), merged.torVersion());
+    }
+    return merged;
+  }
+
+  /** The in-memory results, or empty while they are still loading. */
+  private Optional<Snapshot> snapshot() {
+    if (!latest.isLoaded()) {
+      return Optional.empty();
+    }
+    long oldestKept = clock.instant().minus(generator.maxResultsAge()).getEpochSecond();
+    return Optional.of(new Snapshot(latest.snapshot(), latest.outcomes(oldestKept)));
+  }
+
+  /**
+   * @param fromTor tor's consensus (empty: the saved one) and descriptors (merged into the saved)
    * @param snapshot the in-memory results; empty: stream the log
    */
-  private Path write(List<RouterStatus> consensus, Optional<List<LatestResults.Result>> snapshot)
+  private Path write(FromTor fromTor, Optional<Snapshot> snapshot)
       throws IOException, StaleResultsException {
-    List<RouterStatus> relays = consensus;
-    if (consensus.isEmpty()) {
+    List<RouterStatus> relays = fromTor.consensus();
+    DescriptorStore.Saved descs;
+    if (relays.isEmpty()) {
       relays = store.load();
       if (relays.isEmpty()) {
         log.warn("no saved consensus in {}: listing measured relays only", store.file());
       }
+      descs = descriptors.load();
     } else {
-      store.save(consensus, clock.instant());
+      store.save(relays, clock.instant());
+      descs = saveDescriptors(fromTor);
     }
     if (snapshot.isEmpty()) {
       log.info("latest results still loading: reading the results log for this bandwidth file");
-      return generator.generate(relays);
+      return generator.generate(relays, descs);
     }
-    return generator.generate(snapshot.get(), relays);
+    return generator.generate(snapshot.get().results(), snapshot.get().outcomes(), relays, descs);
   }
 
   /** The part of a write that touches files. */

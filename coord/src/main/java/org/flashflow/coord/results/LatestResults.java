@@ -15,8 +15,9 @@ import java.util.function.Consumer;
 /**
  * Per relay, the newest completed measurement recent enough to vote on (protocol.md section 7:
  * newest by begin time, within {@code [v3bw] max_results_age} of {@code now}), and how often the
- * relay's measurements failed in that window. Fed record by record while the log streams by, so
- * only one small summary per relay is kept, never the per-second reports.
+ * relay's measurements completed and failed (by reason) in that window ({@link RecentOutcomes}).
+ * Fed record by record while the log streams by, so only one small summary per relay (and one
+ * {@code long} per measurement) is kept, never the per-second reports.
  *
  * <p>Measurements begun after {@code now} (clock steps) are kept: they are not old. Among two with
  * the same begin time, the one read later wins. A completed record without seconds has nothing to
@@ -25,7 +26,7 @@ import java.util.function.Consumer;
 public final class LatestResults implements Consumer<MeasurementRecord> {
   private final long oldestAllowed;
   private final Map<String, Result> newest = new HashMap<>();
-  private final Map<String, Integer> failures = new HashMap<>();
+  private final RecentOutcomes outcomes = new RecentOutcomes();
 
   /**
    * One relay's usable result.
@@ -54,11 +55,8 @@ public final class LatestResults implements Consumer<MeasurementRecord> {
       return;
     }
     String fp = record.relayFp();
-    if (!record.completed()) {
-      failures.merge(fp, 1, Integer::sum);
-      return;
-    }
-    if (record.seconds().isEmpty()) {
+    outcomes.add(record);
+    if (!record.completed() || record.seconds().isEmpty()) {
       return;
     }
     Result current = newest.get(fp);
@@ -97,14 +95,41 @@ public final class LatestResults implements Consumer<MeasurementRecord> {
     return newest.size();
   }
 
+  /**
+   * Takes outcomes kept elsewhere (the coordinator's in-memory copy); those that began before the
+   * window are not counted.
+   */
+  public void addOutcomes(RecentOutcomes more) {
+    outcomes.addAll(more);
+  }
+
+  /** Completed and failed (by reason) measurements of {@code fp} in the window. */
+  public RecentOutcomes.Counts counts(String fp) {
+    return outcomes.counts(fp, oldestAllowed);
+  }
+
   /** Failed measurements of {@code fp} in the window. */
   public int recentFailures(String fp) {
-    return failures.getOrDefault(fp, 0);
+    return counts(fp).failureCount();
   }
 
   /** Failed measurements per relay in the window (relays with none are absent). */
   public Map<String, Integer> recentFailures() {
-    return Collections.unmodifiableMap(new HashMap<>(failures));
+    Map<String, Integer> out = new HashMap<>();
+    outcomes
+        .counts(oldestAllowed)
+        .forEach(
+            (fp, c) -> {
+              if (c.failureCount() > 0) {
+                out.put(fp, c.failureCount());
+              }
+            });
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** A copy of the outcomes collected, for {@link LatestResultsCache}. */
+  RecentOutcomes outcomes() {
+    return outcomes.copy();
   }
 
   /** The newest usable result of all relays: the v3bw file's timestamp line. */

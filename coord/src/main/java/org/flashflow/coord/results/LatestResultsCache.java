@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The running coordinator's copy of each relay's newest completed result, so that the hourly
@@ -22,7 +23,9 @@ import java.util.Map;
  */
 public final class LatestResultsCache {
   private final Map<String, LatestResults.Result> newest = new HashMap<>();
+  private final RecentOutcomes outcomes = new RecentOutcomes();
   private List<LatestResults.Result> early = new ArrayList<>();
+  private List<MeasurementRecord> earlyOutcomes = new ArrayList<>();
   private boolean loaded;
 
   /**
@@ -35,8 +38,23 @@ public final class LatestResultsCache {
     return all.results().values();
   }
 
+  /**
+   * As {@link #load}, with every measurement's outcome too (for the success and failure counts):
+   * hand it to {@link #loaded(LatestResults)}.
+   */
+  public static LatestResults loadWithOutcomes(ResultsLogReader reader) throws IOException {
+    LatestResults all = new LatestResults(Instant.EPOCH, Duration.ZERO);
+    reader.read(all);
+    return all;
+  }
+
   /** A record that is now durable in the log. */
   public void accept(MeasurementRecord record) {
+    if (loaded) {
+      outcomes.add(record);
+    } else {
+      earlyOutcomes.add(record);
+    }
     if (!record.completed() || record.seconds().isEmpty()) {
       return;
     }
@@ -55,7 +73,38 @@ public final class LatestResultsCache {
     fromLog.forEach(this::offer);
     early.forEach(this::offer);
     early = List.of();
+    earlyOutcomes.forEach(outcomes::add);
+    earlyOutcomes = List.of();
     loaded = true;
+  }
+
+  /**
+   * As {@link #loaded(Collection)}, with the outcomes the pass read; an outcome that arrived
+   * meanwhile and that the pass also read (same relay, begin time and reason) is counted once.
+   */
+  public void loaded(LatestResults fromLog) {
+    RecentOutcomes read = fromLog.outcomes();
+    outcomes.addAll(read);
+    for (MeasurementRecord r : earlyOutcomes) {
+      Optional<FailReason> reason = r.failure().map(MeasurementRecord.Failed::reason);
+      if (!read.contains(r.relayFp(), r.beginTs(), reason)) {
+        outcomes.add(r);
+      }
+    }
+    earlyOutcomes = List.of();
+    loaded(fromLog.results().values());
+  }
+
+  /**
+   * A copy of the outcomes of measurements begun at or after {@code oldestKept}; older ones are
+   * forgotten here, so the copy kept in memory stays about one {@code max_results_age} long.
+   */
+  public RecentOutcomes outcomes(long oldestKept) {
+    if (!loaded) {
+      throw new IllegalStateException("latest results are still loading");
+    }
+    outcomes.prune(oldestKept);
+    return outcomes.copy();
   }
 
   /** Whether {@link #loaded} ran; before that the cache knows only the records since startup. */
@@ -77,6 +126,19 @@ public final class LatestResultsCache {
       throw new IllegalStateException("latest results are still loading");
     }
     return List.copyOf(newest.values());
+  }
+
+  /**
+   * As {@link #toLatestResults(Collection, Instant, Duration)}, with success and failure counts.
+   */
+  public static LatestResults toLatestResults(
+      Collection<LatestResults.Result> snapshot,
+      RecentOutcomes outcomes,
+      Instant now,
+      Duration maxAge) {
+    LatestResults latest = toLatestResults(snapshot, now, maxAge);
+    latest.addOutcomes(outcomes);
+    return latest;
   }
 
   /** {@code snapshot}'s results within {@code maxAge} of {@code now}, ready to render. */

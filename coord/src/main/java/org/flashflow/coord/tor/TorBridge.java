@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import org.flashflow.common.loop.Loop;
 import org.flashflow.coord.TorPort;
 import org.flashflow.torctl.RouterStatus;
+import org.flashflow.torctl.ServerDescriptor;
 import org.flashflow.torctl.TorCallback;
 import org.flashflow.torctl.TorEvent;
 import org.flashflow.torctl.TorSession;
@@ -82,6 +83,16 @@ public final class TorBridge implements TorPort, AutoCloseable {
   @Override
   public void consensus(TorCallback<List<RouterStatus>> done) {
     session.call(t -> t.routerStatuses("ns/all"), done);
+  }
+
+  @Override
+  public void serverDescriptors(TorCallback<List<ServerDescriptor>> done) {
+    session.call(t -> t.serverDescriptors("desc/all-recent"), done);
+  }
+
+  @Override
+  public void torVersion(TorCallback<Optional<String>> done) {
+    session.call(t -> t.version().thenApply(Optional::of), done);
   }
 
   /** Stops reconnecting, closes the control connection and stops a tor we launched. */

@@ -58,16 +58,40 @@ class BandwidthFileTest {
           + "number_consensus_relays=2\n"
           + "number_eligible_relays=1\n"
           + "percent_eligible_relays=50\n"
+          + "minimum_number_eligible_relays=0\n"
+          + "minimum_percent_eligible_relays=0\n"
+          + "recent_measurement_attempt_count=2\n"
+          + "recent_measurement_failure_count=0\n"
+          + "flashflow_bg_percent=0.25\n"
+          + "flashflow_meas_duration=30\n"
+          + "flashflow_num_circs=160\n"
+          + "flashflow_max_results_age=604800\n"
+          + "flashflow_relays_capped=0\n"
+          + "flashflow_relays_without_descriptor=2\n"
+          + "flashflow_authorities=0\n"
           + "=====\n"
           + "node_id=$"
           + FP_A
-          + " bw=1235 nick=alpha measured_at=1795696140 time=2026-11-26T12:29:00 meas_id=11\n"
+          + " bw=1235 nick=alpha measured_at=1795696140 time=2026-11-26T12:29:00 meas_id=11"
+          + " flashflow_estimate=1234568 consensus_bandwidth=1000000 success=1 error_circ=0"
+          + " error_misc=0\n"
           + "node_id=$"
           + FP_B
-          + " bw=1 measured_at=1795692540 time=2026-11-26T11:29:00 meas_id=12\n"
+          + " bw=1 measured_at=1795692540 time=2026-11-26T11:29:00 meas_id=12"
+          + " flashflow_estimate=400 success=1 error_circ=0 error_misc=0\n"
           + "node_id=$"
           + FP_C
-          + " bw=1 nick=gamma unmeasured=1 vote=0\n";
+          + " bw=1 nick=gamma consensus_bandwidth=1000000 unmeasured=1 vote=0\n";
+
+  /** {@link #GOLDEN} with one failed (TIMEOUT) measurement of C in the window. */
+  static final String GOLDEN_C_FAILED =
+      GOLDEN
+          .replace("attempt_count=2\n", "attempt_count=3\n")
+          .replace("failure_count=0\n", "failure_count=1\n")
+          .replace(
+              "nick=gamma consensus_bandwidth=1000000 unmeasured=1",
+              "nick=gamma consensus_bandwidth=1000000 success=0 error_circ=0 error_misc=1"
+                  + " flashflow_error_timeout=1 unmeasured=1");
 
   @Test
   void rendersGoldenFile() throws StaleResultsException {
@@ -93,16 +117,19 @@ class BandwidthFileTest {
   void emptyConsensusListsMeasuredRelaysOnlyWithoutConsensusCounts() throws StaleResultsException {
     String text = BandwidthFile.render(sample(), List.of(), STARTED, NOW, "0.1.0");
     assertFalse(text.contains("number_consensus_relays"));
-    assertFalse(text.contains("percent_eligible_relays"));
-    assertTrue(text.contains("number_eligible_relays=2\n"));
+    assertFalse(text.contains("\npercent_eligible_relays"));
+    assertTrue(text.contains("\nnumber_eligible_relays=2\n"));
+    assertFalse(text.contains("flashflow_authorities"));
     assertTrue(
         text.endsWith(
             "=====\nnode_id=$"
                 + FP_A
-                + " bw=1235 measured_at=1795696140 time=2026-11-26T12:29:00 meas_id=11\n"
+                + " bw=1235 measured_at=1795696140 time=2026-11-26T12:29:00 meas_id=11"
+                + " flashflow_estimate=1234568 success=1 error_circ=0 error_misc=0\n"
                 + "node_id=$"
                 + FP_B
-                + " bw=1 measured_at=1795692540 time=2026-11-26T11:29:00 meas_id=12\n"),
+                + " bw=1 measured_at=1795692540 time=2026-11-26T11:29:00 meas_id=12"
+                + " flashflow_estimate=400 success=1 error_circ=0 error_misc=0\n"),
         text);
   }
 

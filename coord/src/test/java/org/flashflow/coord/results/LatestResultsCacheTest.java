@@ -99,9 +99,37 @@ class LatestResultsCacheTest {
     cache.loaded(List.of());
     String expected = Files.readString(fromLog.generate(BandwidthFileTest.CONSENSUS));
     String actual =
-        Files.readString(fromMemory.generate(cache.snapshot(), BandwidthFileTest.CONSENSUS));
+        Files.readString(
+            fromMemory.generate(
+                cache.snapshot(),
+                cache.outcomes(T - WEEK.getSeconds()),
+                BandwidthFileTest.CONSENSUS,
+                DescriptorStore.Saved.NONE));
     assertEquals(expected, actual);
-    assertEquals(BandwidthFileTest.GOLDEN, actual);
+    // The log's 4th record is too old; C's failure counts.
+    assertEquals(BandwidthFileTest.GOLDEN_C_FAILED, actual);
+  }
+
+  @Test
+  void outcomesDurableWhileLoadingAreCountedOnceAndAgeOut() throws Exception {
+    Path log = dir.resolve("results.log");
+    MeasurementRecord first = ResultsLogReaderTest.failed(1, FP_A, T - 3600);
+    MeasurementRecord second = ResultsLogReaderTest.done(2, FP_A, T - 60, 500);
+    MeasurementRecord old = ResultsLogReaderTest.failed(3, FP_B, T - 30 * 86400);
+    Files.writeString(log, ResultsLogReaderTest.text(old, first, second));
+    LatestResultsCache cache = new LatestResultsCache();
+    cache.accept(second); // durable while the pass was reading; the pass read it too
+    cache.accept(ResultsLogReaderTest.failed(4, FP_B, T - 10)); // after the pass's end
+    cache.loaded(LatestResultsCache.loadWithOutcomes(new ResultsLogReader(log)));
+
+    RecentOutcomes all = cache.outcomes(0);
+    assertEquals(
+        new RecentOutcomes.Counts(1, java.util.Map.of(FailReason.TIMEOUT, 1)), all.counts(FP_A, 0));
+    assertEquals(
+        new RecentOutcomes.Counts(0, java.util.Map.of(FailReason.TIMEOUT, 2)), all.counts(FP_B, 0));
+    RecentOutcomes week = cache.outcomes(T - WEEK.getSeconds());
+    assertEquals(3, week.size());
+    assertEquals(3, cache.outcomes(0).size(), "pruned for good");
   }
 
   private V3bwGenerator generator(Path log, String link) {

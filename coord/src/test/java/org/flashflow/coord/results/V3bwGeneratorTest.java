@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -59,7 +60,7 @@ class V3bwGeneratorTest {
     Path link = dir.resolve("results/v3bw");
     assertEquals(dir.resolve("results/v3bw.20261126T132900Z"), file);
     assertEquals(Paths.get("v3bw.20261126T132900Z"), Files.readSymbolicLink(link));
-    assertEquals(BandwidthFileTest.GOLDEN, Files.readString(link));
+    assertEquals(BandwidthFileTest.GOLDEN_C_FAILED, Files.readString(link));
 
     Path later = generator(log, NOW.plusSeconds(3600)).generate(BandwidthFileTest.CONSENSUS);
     assertEquals(Paths.get("v3bw.20261126T142900Z"), Files.readSymbolicLink(link));
@@ -96,7 +97,34 @@ class V3bwGeneratorTest {
     ConsensusStore store = new ConsensusStore(dir.resolve("data"));
     store.save(BandwidthFileTest.CONSENSUS, NOW);
     Path file = generator(log, NOW).generate(store);
-    assertEquals(BandwidthFileTest.GOLDEN, Files.readString(file));
+    assertEquals(BandwidthFileTest.GOLDEN_C_FAILED, Files.readString(file));
+  }
+
+  @Test
+  void usesSavedDescriptorsToCap() throws Exception {
+    Path log = resultsLog();
+    ConsensusStore store = new ConsensusStore(dir.resolve("data"));
+    store.save(BandwidthFileTest.CONSENSUS, NOW);
+    new DescriptorStore(dir.resolve("data"))
+        .save(
+            List.of(BandwidthFileContentTest.desc(BandwidthFileTest.FP_A, "alpha", 1000, 2000, 3)),
+            Optional.of("0.4.9.11"));
+    String text = Files.readString(generator(log, NOW).generate(store));
+    assertTrue(text.contains("\ntor_version=0.4.9.11\n"), text);
+    assertTrue(
+        text.contains("\nflashflow_relays_capped=1\nflashflow_relays_without_descriptor=1\n"),
+        text);
+    assertTrue(
+        text.contains(
+            "node_id=$"
+                + BandwidthFileTest.FP_A
+                + " bw=1 nick=alpha master_key_ed25519=keyalpha measured_at="),
+        text);
+    assertTrue(
+        text.contains(
+            " desc_bw_avg=1000 desc_bw_bur=2000 desc_bw_obs_last=3 success=1 error_circ=0"
+                + " error_misc=0 flashflow_capped=1\n"),
+        text);
   }
 
   @Test
