@@ -161,7 +161,9 @@ final class DemoRun {
       boolean ok = ordered.stream().allMatch(o -> o.asExpected(settings.r()));
       return new Report(report, ok ? ExitCodes.OK : ExitCodes.USER_ERROR);
     } catch (IOException e) {
-      // A lost control connection usually means the coordinator died: its log says why.
+      // A lost control connection usually means the coordinator died: its log says why. Give
+      // the dying child a moment to be reaped, so that it shows as exited.
+      pause(Duration.ofMillis(500));
       checkChildren();
       throw e;
     }
@@ -311,7 +313,14 @@ final class DemoRun {
     return out;
   }
 
-  private void checkChildren() throws IOException {
+  /**
+   * Fails if a child has exited. A terminal's Ctrl-C reaches the children too, and they stop on
+   * their own; that is the signal's doing, not a child's failure.
+   */
+  private void checkChildren() throws StoppedException {
+    if (stop.getCount() == 0) {
+      throw new StoppedException();
+    }
     for (DemoProcesses.Child c : processes.exited()) {
       throw new UserException(
           c.name()
