@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Write a v3bw bandwidth file from the results log (and its rotated siblings) offline,"
           + " and repoint the [v3bw] v3bw symlink to it. Needs no tor: uses the consensus"
-          + " the coordinator saved last, if any."
+          + " and server descriptors the coordinator saved last, if any."
     })
 final class V3bwCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -45,7 +45,7 @@ final class V3bwCommand implements Callable<Integer> {
         new V3bwGenerator(
             cc.resultsLog(),
             cc.v3bw(),
-            cc.maxResultsAge(),
+            cc.v3bwSettings(),
             clock.instant(),
             VersionProvider.version(),
             clock);

@@ -70,7 +70,7 @@ public record TestnetConfig(
           "slow_interval",
           "max_meas_duration");
   private static final Set<String> RELAY_KEYS =
-      Set.of("capacity", "background", "behaviour", "fingerprint");
+      Set.of("capacity", "background", "behaviour", "fingerprint", "advertised_avg");
 
   public TestnetConfig {
     measurers = List.copyOf(measurers);
@@ -234,9 +234,11 @@ public record TestnetConfig(
           c.isSet(section, "fingerprint") && !c.string(section, "fingerprint").isBlank()
               ? c.string(section, "fingerprint").strip().replace("$", "").toUpperCase(Locale.ROOT)
               : Fingerprints.of(seed, nick);
+      long advertisedAvg =
+          c.isSet(section, "advertised_avg") ? c.byteRate(section, "advertised_avg") : 0;
       RelaySpec spec;
       try {
-        spec = new RelaySpec(nick, fp, capacity, bg, behaviour);
+        spec = new RelaySpec(nick, fp, capacity, bg, behaviour, advertisedAvg);
       } catch (IllegalArgumentException e) {
         throw new ConfigException("[" + section + "] in " + c.source() + ": " + e.getMessage(), e);
       }

@@ -26,7 +26,7 @@ class TestnetConfigTest {
             "[network]\ndatadir = /tmp/x\nmeasurers = alice, bob\nauth = password\npassword = pw\n"
                 + "seed = s\nbg_percent = 0.2\ncircuit_timeout = 2 s\n"
                 + "[relay relay1]\ncapacity = 50 Mbit/s\nbackground = 0.3\nbehaviour = never-builds\n"
-                + "[relay relay2]\ncapacity = 1000000\n");
+                + "[relay relay2]\ncapacity = 1000000\nadvertised_avg = 500 kB/s\n");
     assertEquals(Path.of("/tmp/x"), c.datadir());
     assertEquals(List.of("alice", "bob"), c.measurers());
     assertEquals(AuthMode.PASSWORD, c.auth());
@@ -38,6 +38,9 @@ class TestnetConfigTest {
     assertEquals(Behaviour.NEVER_BUILDS, r1.behaviour());
     assertEquals(Fingerprints.of("s", "relay1"), r1.fingerprint());
     assertEquals(Behaviour.HONEST, c.relays().get(1).behaviour());
+    assertEquals(0, r1.advertisedAvg());
+    assertEquals(62_500_000, r1.descriptorAvg(), "by default 10 times the capacity");
+    assertEquals(500_000, c.relays().get(1).descriptorAvg(), "advertised_avg");
     assertEquals(0, c.relays().get(1).background());
   }
 

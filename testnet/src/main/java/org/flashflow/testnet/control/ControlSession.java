@@ -222,7 +222,7 @@ public final class ControlSession extends SimpleChannelInboundHandler<String> {
         return;
       }
       String v = value.get();
-      if (key.startsWith("ns/")) {
+      if (key.startsWith("ns/") || key.startsWith("desc/")) {
         out.add("250+" + key + "=");
         out.add(v + ".");
       } else {
@@ -233,7 +233,10 @@ public final class ControlSession extends SimpleChannelInboundHandler<String> {
     send(out.toArray(new String[0]));
   }
 
-  /** A GETINFO value; the ns/ ones are CRLF-ended lines (the final "." is added by the caller). */
+  /**
+   * A GETINFO value; the ns/ and desc/ ones are CRLF-ended lines (the final "." is added by the
+   * caller).
+   */
   private Optional<String> value(String key) {
     if (key.equals("version")) {
       return Optional.of(ControlPort.VERSION);
@@ -242,6 +245,21 @@ public final class ControlSession extends SimpleChannelInboundHandler<String> {
       return Optional.of(EVENT_NAMES);
     }
     Optional<RelayEntry> one = Optional.empty();
+    if (key.equals("desc/all-recent")) {
+      StringBuilder sb = new StringBuilder();
+      for (RelayEntry r : port.directory().relays()) {
+        sb.append(DescriptorFormat.descriptor(port.directory(), r));
+      }
+      return Optional.of(sb.toString());
+    } else if (key.startsWith("desc/id/")) {
+      return port.directory()
+          .byFingerprint(key.substring("desc/id/".length()))
+          .map(r -> DescriptorFormat.descriptor(port.directory(), r));
+    } else if (key.startsWith("desc/name/")) {
+      return port.directory()
+          .byNickname(key.substring("desc/name/".length()))
+          .map(r -> DescriptorFormat.descriptor(port.directory(), r));
+    }
     if (key.equals("ns/all")) {
       StringBuilder sb = new StringBuilder();
       for (RelayEntry r : port.directory().relays()) {

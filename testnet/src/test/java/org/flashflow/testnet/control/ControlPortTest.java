@@ -16,14 +16,17 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.flashflow.testnet.Behaviour;
+import org.flashflow.testnet.Fingerprints;
 import org.flashflow.testnet.Nets;
 import org.flashflow.testnet.RelayEntry;
+import org.flashflow.testnet.RelaySpec;
 import org.flashflow.testnet.Testnet;
 import org.flashflow.testnet.TestnetConfig.AuthMode;
 import org.flashflow.testnet.TorPort;
 import org.flashflow.torctl.ProtocolInfo;
 import org.flashflow.torctl.RouterStatus;
 import org.flashflow.torctl.RouterStatusParser;
+import org.flashflow.torctl.ServerDescriptor;
 import org.flashflow.torctl.TorControlClient;
 import org.flashflow.torctl.TorControlException;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +50,13 @@ class ControlPortTest {
                 AuthMode.COOKIE,
                 List.of(
                     Nets.relay("relay1", 1_000_000, 0.25, Behaviour.HONEST),
-                    Nets.relay("liar", 2_000_000, 0.1, Behaviour.LIES))));
+                    new RelaySpec(
+                        "liar",
+                        Fingerprints.of("test", "liar"),
+                        2_000_000,
+                        0.1,
+                        Behaviour.LIES,
+                        1_500_000))));
   }
 
   @AfterAll
@@ -80,6 +89,32 @@ class ControlPortTest {
         assertEquals(List.of(), c.routerStatuses("ns/name/nosuchrelay"));
         c.setEvents(List.of("CIRC", "FF_MEAS"));
       }
+    }
+  }
+
+  @Test
+  void torctlClientReadsServerDescriptorsInStockForm() throws Exception {
+    try (TorControlClient c =
+        TorControlClient.connect(Nets.settings(net.coordinatorTor()), new Nets.Recorder())) {
+      List<ServerDescriptor> all = c.serverDescriptors("desc/all-recent");
+      assertEquals(2, all.size());
+      RelayEntry relay1 = net.relays().get(0);
+      RelayEntry liar = net.relays().get(1);
+      ServerDescriptor d = all.get(0);
+      assertEquals(relay1.nickname(), d.nickname());
+      assertEquals(relay1.fingerprint(), d.fingerprint());
+      assertEquals(relay1.orPort(), d.orPort());
+      assertEquals("127.0.0.1", d.address());
+      assertEquals(10_000_000, d.bandwidthAvg(), "by default 10 times the capacity");
+      assertEquals(20_000_000, d.bandwidthBurst());
+      assertEquals(1_000_000, d.bandwidthObserved());
+      assertEquals(43, d.masterKeyEd25519().orElseThrow().length(), "32 bytes, base64");
+      assertEquals(1_500_000, all.get(1).bandwidthAvg(), "advertised_avg, below its capacity");
+      assertEquals(
+          List.of(all.get(1)),
+          c.serverDescriptors("desc/id/" + liar.fingerprint().toLowerCase(Locale.ROOT)));
+      assertEquals(List.of(all.get(0)), c.serverDescriptors("desc/name/relay1"));
+      assertEquals(List.of(), c.serverDescriptors("desc/id/" + "0".repeat(40)));
     }
   }
 
