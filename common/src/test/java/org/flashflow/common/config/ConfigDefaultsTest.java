@@ -88,7 +88,7 @@ class ConfigDefaultsTest {
             "measurers"),
         List.copyOf(d.keySet()));
     int keys = d.values().stream().mapToInt(Map::size).sum();
-    assertEquals(45, keys);
+    assertEquals(47, keys);
     assertTrue(d.get("measurers").isEmpty());
   }
 
