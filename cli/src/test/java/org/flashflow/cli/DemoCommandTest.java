@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -54,14 +56,14 @@ class DemoCommandTest {
     assertTrue(v3bw.startsWith(demoDir), v3bw.toString());
     List<String> lines = Files.readAllLines(v3bw);
     assertTrue(lines.get(0).matches("\\d+"), lines.toString());
-    for (String nick : List.of("relay1", "relay3", "relay5")) {
-      assertTrue(
-          lines.stream().anyMatch(l -> l.contains(" nick=" + nick + " measured_at=")),
-          nick + " measured in " + lines);
-    }
-    assertTrue(
-        lines.stream().anyMatch(l -> l.contains("bw=1 nick=relay7 unmeasured=1")),
-        lines.toString());
+    Map<String, Map<String, String>> relays = relayLines(lines);
+    // Honest relays: bw (kB/s) within 10 % of the true capacity; the liar measured; the refuser
+    // listed but unmeasured.
+    assertKbps(relays, "relay1", 125);
+    assertKbps(relays, "relay3", 1250);
+    assertTrue(relays.get("relay5").containsKey("measured_at"), relays.toString());
+    assertEquals("1", relays.get("relay7").get("unmeasured"), relays.toString());
+    assertEquals("0", relays.get("relay7").get("vote"), relays.toString());
 
     List<ProcessHandle> left = ProcessHandle.current().descendants().toList();
     assertTrue(
@@ -88,6 +90,27 @@ class DemoCommandTest {
     Run run = Run.of("demo", "--duration", "41");
     assertEquals(ExitCodes.USAGE, run.exit(), run.err());
     assertTrue(run.err().contains("--duration"), run.err());
+  }
+
+  /** The relay lines of a bandwidth file as key=value maps, by nick. */
+  private static Map<String, Map<String, String>> relayLines(List<String> lines) {
+    Map<String, Map<String, String>> out = new HashMap<>();
+    for (String line : lines.subList(lines.indexOf("=====") + 1, lines.size())) {
+      Map<String, String> kv = new HashMap<>();
+      for (String field : line.split(" ")) {
+        int eq = field.indexOf('=');
+        kv.put(field.substring(0, eq), field.substring(eq + 1));
+      }
+      out.put(kv.get("nick"), kv);
+    }
+    return out;
+  }
+
+  private static void assertKbps(Map<String, Map<String, String>> relays, String nick, long kbps) {
+    Map<String, String> kv = relays.get(nick);
+    assertTrue(kv != null && !kv.containsKey("unmeasured"), nick + " measured in " + relays);
+    long bw = Long.parseLong(kv.get("bw"));
+    assertTrue(Math.abs(bw - kbps) <= kbps / 10, nick + " bw=" + bw + ", true " + kbps);
   }
 
   private static String tail(String commandLine) {
