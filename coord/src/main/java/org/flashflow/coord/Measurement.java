@@ -65,6 +65,7 @@ final class Measurement {
   private final Map<String, MeasurerLink> links = new LinkedHashMap<>();
   private final Map<String, ConnectToRelay> asked = new LinkedHashMap<>();
   private final List<Assignment> assignments;
+  private final OptionalLong givenBw;
   private final Set<String> ready = new HashSet<>();
   private final Set<String> gone = new HashSet<>();
   private final Reports reports;
@@ -103,6 +104,7 @@ final class Measurement {
     this.owner = owner;
     this.startCallback = startCallback;
     this.assignments = request.assignments();
+    this.givenBw = request.givenBw();
     List<String> names = new ArrayList<>();
     for (Assignment a : assignments) {
       links.put(a.measurerName(), participants.get(a.measurerName()));
@@ -421,7 +423,7 @@ final class Measurement {
         String.format(Locale.ROOT, "%.2f", estimate.orElse(0) * 8 / 1e6),
         String.join(",", links.keySet()),
         Reports.cappingNote(seconds));
-    end(new MeasurementRecord(id, fp, beginTs, seconds, Optional.empty()), estimate);
+    end(new MeasurementRecord(id, fp, beginTs, seconds, Optional.empty(), givenBw), estimate);
   }
 
   /**
@@ -450,7 +452,8 @@ final class Measurement {
     }
     long ts = beginTs >= 0 ? beginTs : loop.now().getEpochSecond();
     end(
-        new MeasurementRecord(id, fp, ts, List.of(), Optional.of(new Failed(reason, detail))),
+        new MeasurementRecord(
+            id, fp, ts, List.of(), Optional.of(new Failed(reason, detail)), givenBw),
         OptionalDouble.empty());
   }
 

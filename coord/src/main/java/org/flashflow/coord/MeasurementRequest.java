@@ -35,6 +35,23 @@ public record MeasurementRequest(String relayFp, List<Assignment> assignments) {
     }
   }
 
+  /**
+   * The measurer capacity given to the measurement, bytes/s: the sum of the assignments' {@code bw}
+   * when every assignment has one; empty when any measurer goes as fast as it can (a manual {@code
+   * measure}), so the result can never be measurer-limited. Saturates at {@code Long.MAX_VALUE}.
+   */
+  public OptionalLong givenBw() {
+    long sum = 0;
+    for (Assignment a : assignments) {
+      if (a.bw().isEmpty()) {
+        return OptionalLong.empty();
+      }
+      long bw = a.bw().getAsLong();
+      sum = sum > Long.MAX_VALUE - bw ? Long.MAX_VALUE : sum + bw;
+    }
+    return OptionalLong.of(sum);
+  }
+
   /** {@code totalCircs} split as evenly as possible over {@code measurers}, at least 1 each. */
   public static MeasurementRequest evenSplit(
       String relayFp, List<String> measurers, int totalCircs) {

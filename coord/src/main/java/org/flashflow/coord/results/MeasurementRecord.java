@@ -3,6 +3,7 @@ package org.flashflow.coord.results;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One finished measurement as the results log keeps it (protocol.md section 6): the per-second
@@ -12,14 +13,32 @@ import java.util.Optional;
  *     the failure when there was none
  * @param seconds report i at position i; empty for most failures
  * @param failure empty for a measurement that completed (END), else why it failed (FAIL)
+ * @param givenBw the measurer capacity given to the measurement, bytes/s (the sum of the
+ *     assignments' {@code bw}; a GIVEN line); empty when a measurer had no share (a manual {@code
+ *     measure}: as fast as they can) or in a log written before GIVEN existed
  */
 public record MeasurementRecord(
-    long measId, String relayFp, long beginTs, List<Second> seconds, Optional<Failed> failure) {
+    long measId,
+    String relayFp,
+    long beginTs,
+    List<Second> seconds,
+    Optional<Failed> failure,
+    OptionalLong givenBw) {
 
   public MeasurementRecord {
     Objects.requireNonNull(relayFp, "relayFp");
     seconds = List.copyOf(seconds);
     Objects.requireNonNull(failure, "failure");
+    Objects.requireNonNull(givenBw, "givenBw");
+    if (givenBw.isPresent() && givenBw.getAsLong() < 1) {
+      throw new IllegalArgumentException("given capacity must be at least 1 byte/s: " + givenBw);
+    }
+  }
+
+  /** A record without a given capacity. */
+  public MeasurementRecord(
+      long measId, String relayFp, long beginTs, List<Second> seconds, Optional<Failed> failure) {
+    this(measId, relayFp, beginTs, seconds, failure, OptionalLong.empty());
   }
 
   /** Whether the measurement completed (an END record rather than FAIL). */

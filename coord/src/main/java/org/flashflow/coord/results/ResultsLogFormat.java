@@ -8,12 +8,15 @@ import java.util.List;
 
 /**
  * The results-log lines of protocol.md section 6, both ways. One measurement renders as its BEGIN
- * line, then per second {@code i} one MEASR line per measurer and one BG line (all with {@code ts =
- * begin_ts + i}), then END or FAIL with {@code ts = begin_ts + number of seconds}: the second after
- * the last report, so rendering is a pure function of the record.
+ * line, then (when the record has one) a GIVEN line with the measurer capacity given to it, bytes/s
+ * (our extension: a reader that does not know the type skips it), then per second {@code i} one
+ * MEASR line per measurer and one BG line (all with {@code ts = begin_ts + i}), then END or FAIL
+ * with {@code ts = begin_ts + number of seconds}: the second after the last report, so rendering is
+ * a pure function of the record.
  */
 public final class ResultsLogFormat {
   static final String BEGIN = "BEGIN";
+  static final String GIVEN = "GIVEN";
   static final String MEASR = "MEASR";
   static final String BG = "BG";
   static final String END = "END";
@@ -33,6 +36,10 @@ public final class ResultsLogFormat {
     long id = record.measId();
     long ts = record.beginTs();
     prefix(sb, id, ts).append(BEGIN).append(' ').append(record.relayFp()).append('\n');
+    if (record.givenBw().isPresent()) {
+      prefix(sb, id, ts).append(GIVEN).append(' ').append(record.givenBw().getAsLong());
+      sb.append('\n');
+    }
     List<MeasurementRecord.Second> seconds = record.seconds();
     for (int i = 0; i < seconds.size(); i++) {
       MeasurementRecord.Second s = seconds.get(i);
@@ -86,7 +93,7 @@ public final class ResultsLogFormat {
   }
 
   private static int lineCount(MeasurementRecord record) {
-    int n = 2;
+    int n = record.givenBw().isPresent() ? 3 : 2;
     for (MeasurementRecord.Second s : record.seconds()) {
       n += s.measurerRecv().size() + 1;
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -69,6 +70,8 @@ final class ResultsLogParser {
       bg(id);
     } else if (is(typeStart, typeEnd, ResultsLogFormat.BEGIN)) {
       begin(id, ts);
+    } else if (is(typeStart, typeEnd, ResultsLogFormat.GIVEN)) {
+      given(id);
     } else if (is(typeStart, typeEnd, ResultsLogFormat.END)) {
       endRecord(id);
     } else if (is(typeStart, typeEnd, ResultsLogFormat.FAIL)) {
@@ -110,6 +113,21 @@ final class ResultsLogParser {
       counts.incomplete++; // the same id again before an END: the first one never ended
     }
     last = p;
+  }
+
+  /** The measurer capacity given (bytes/s, at least 1); belongs before the first report. */
+  private void given(long id) {
+    long given = nextNumber(false);
+    if (!ok || !atEnd() || given < 1) {
+      counts.invalid++;
+      return;
+    }
+    Pending p = find(id);
+    if (p == null) {
+      counts.orphans++;
+      return;
+    }
+    p.given = OptionalLong.of(given);
   }
 
   private void measr(long id) {
@@ -179,7 +197,7 @@ final class ResultsLogParser {
     } else {
       counts.failed++;
     }
-    sink.accept(new MeasurementRecord(p.measId, p.fp, p.beginTs, p.seconds, failure));
+    sink.accept(new MeasurementRecord(p.measId, p.fp, p.beginTs, p.seconds, failure, p.given));
   }
 
   /** Each measurement's lines are written together, so the last one found is nearly always it. */
@@ -298,6 +316,7 @@ final class ResultsLogParser {
     final List<MeasurementRecord.Second> seconds = new ArrayList<>();
     Long[] recv = new Long[4];
     int nRecv;
+    OptionalLong given = OptionalLong.empty();
 
     Pending(long measId, String fp, long beginTs) {
       this.measId = measId;

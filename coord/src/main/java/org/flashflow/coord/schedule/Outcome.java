@@ -1,20 +1,20 @@
 package org.flashflow.coord.schedule;
 
-import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import org.flashflow.coord.results.MeasurementRecord;
+import org.flashflow.coord.results.MeasurerLimit;
 
 /** How a measurement the schedule started ended, as far as the schedule cares. */
 public sealed interface Outcome {
   /**
    * A completed measurement.
    *
-   * @param measured bytes/s of measurement traffic alone (median over the seconds of the measurers'
-   *     summed {@code recv}). Compared with the capacity given to decide whether the result is
-   *     measurer-limited: the estimate also holds background traffic, up to 1/(1-r) more, which the
-   *     measurers never had to carry, so it would flag relays that were not limited.
+   * @param measured bytes/s of measurement traffic alone ({@link MeasurerLimit#measured}: median
+   *     over the seconds of the measurers' summed {@code recv}). Compared with the capacity given
+   *     to decide whether the result is measurer-limited: the estimate also holds background
+   *     traffic, up to 1/(1-r) more, which the measurers never had to carry, so it would flag
+   *     relays that were not limited.
    * @param estimate bytes/s, protocol.md section 5 (for logs and status only)
    */
   record Completed(double measured, double estimate) implements Outcome {
@@ -38,21 +38,9 @@ public sealed interface Outcome {
       MeasurementRecord.Failed f = record.failure().orElseThrow();
       return new Failed(f.reason() + (f.detail().isEmpty() ? "" : ": " + f.detail()));
     }
-    List<MeasurementRecord.Second> seconds = record.seconds();
-    if (seconds.isEmpty() || estimate.isEmpty()) {
+    if (record.seconds().isEmpty() || estimate.isEmpty()) {
       return new Failed("completed without reports");
     }
-    double[] sums = new double[seconds.size()];
-    for (int i = 0; i < sums.length; i++) {
-      long sum = 0;
-      for (long recv : seconds.get(i).measurerRecv()) {
-        sum += recv;
-      }
-      sums[i] = sum;
-    }
-    Arrays.sort(sums);
-    int n = sums.length;
-    double median = n % 2 == 1 ? sums[n / 2] : (sums[n / 2 - 1] + sums[n / 2]) / 2;
-    return new Completed(median, estimate.getAsDouble());
+    return new Completed(MeasurerLimit.measured(record.seconds()), estimate.getAsDouble());
   }
 }

@@ -18,6 +18,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
+import org.flashflow.coord.results.MeasurerLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -410,7 +411,7 @@ public final class Planner {
     if (outcome instanceof Outcome.Failed f) {
       retryLater(e, from, f.reason());
     } else if (outcome instanceof Outcome.Completed c) {
-      boolean limited = c.measured() >= settings.limitFraction() * r.given();
+      boolean limited = MeasurerLimit.limited(c.measured(), r.given(), settings.limitFraction());
       if (!limited) {
         e.state = State.DONE;
         e.detail = "";

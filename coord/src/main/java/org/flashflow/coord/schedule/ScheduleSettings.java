@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import org.flashflow.common.config.Config;
 import org.flashflow.common.config.ConfigException;
+import org.flashflow.coord.results.MeasurerLimit;
 
 /**
  * The schedule's part of the configuration, validated once.
@@ -41,7 +42,7 @@ public record ScheduleSettings(
     ADVERTISED
   }
 
-  public static final double LIMIT_FRACTION = 0.9;
+  public static final double LIMIT_FRACTION = MeasurerLimit.FRACTION;
   public static final int MAX_ATTEMPTS = 4;
 
   public ScheduleSettings {
