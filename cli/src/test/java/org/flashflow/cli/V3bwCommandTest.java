@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -95,21 +97,34 @@ class V3bwCommandTest {
     assertEquals(written.toRealPath(), link.toRealPath());
     List<String> lines = Files.readAllLines(link, StandardCharsets.UTF_8);
     assertEquals(String.valueOf(begin), lines.get(0), "line 1 is the newest result's time");
-    assertTrue(
-        lines.contains(
-            "node_id=$"
-                + MEASURED
-                + " bw=700 nick=measured measured_at="
-                + begin
-                + " time="
-                + java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss")
-                    .withZone(java.time.ZoneOffset.UTC)
-                    .format(Instant.ofEpochSecond(begin))
-                + " meas_id=77"),
-        lines.toString());
-    assertTrue(
-        lines.contains("node_id=$" + UNMEASURED + " bw=1 nick=unmeasured unmeasured=1 vote=0"),
-        lines.toString());
+    String time =
+        java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss")
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(Instant.ofEpochSecond(begin));
+    Map<String, String> measured = relayLine(lines, MEASURED);
+    assertEquals("700", measured.get("bw"), measured.toString());
+    assertEquals("measured", measured.get("nick"));
+    assertEquals(String.valueOf(begin), measured.get("measured_at"));
+    assertEquals(time, measured.get("time"));
+    assertEquals("77", measured.get("meas_id"));
+    assertEquals(null, measured.get("vote"), "a measured relay votes");
+    Map<String, String> unmeasured = relayLine(lines, UNMEASURED);
+    assertEquals("1", unmeasured.get("bw"), unmeasured.toString());
+    assertEquals("unmeasured", unmeasured.get("nick"));
+    assertEquals("1", unmeasured.get("unmeasured"));
+    assertEquals("0", unmeasured.get("vote"));
+  }
+
+  /** The keys of the one relay line of {@code fp} (bandwidth files carry more keys over time). */
+  private static Map<String, String> relayLine(List<String> lines, String fp) {
+    List<String> found = lines.stream().filter(l -> l.startsWith("node_id=$" + fp + " ")).toList();
+    assertEquals(1, found.size(), "one line for " + fp + " in " + lines);
+    Map<String, String> keys = new LinkedHashMap<>();
+    for (String kv : found.get(0).split(" ")) {
+      int eq = kv.indexOf('=');
+      keys.put(kv.substring(0, eq), kv.substring(eq + 1));
+    }
+    return keys;
   }
 
   @Test
