@@ -106,14 +106,17 @@ final class V3bwService implements V3bwTrigger {
     latest.accept(record);
   }
 
-  /** Each relay's newest estimate (bytes/s), for the schedule; empty while still loading. */
+  /**
+   * Each relay's estimate (bytes/s) of the result a bandwidth file would use, for the schedule;
+   * empty while still loading.
+   */
   Optional<java.util.Map<String, Double>> latestEstimates() {
     loop.checkInLoop();
     if (!latest.isLoaded()) {
       return Optional.empty();
     }
     java.util.Map<String, Double> estimates = new java.util.HashMap<>();
-    for (LatestResults.Result r : latest.snapshot()) {
+    for (LatestResults.Result r : latest.used()) {
       estimates.put(r.relayFp(), r.estimate());
     }
     return Optional.of(estimates);

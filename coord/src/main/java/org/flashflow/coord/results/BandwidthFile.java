@@ -268,6 +268,9 @@ public final class BandwidthFile {
             .append(e.getValue());
       }
     }
+    if (r != null && r.measurerLimited()) {
+      sb.append(" flashflow_measurer_limited=1");
+    }
     if (capped) {
       sb.append(" flashflow_capped=1");
     }

@@ -2,9 +2,11 @@ package org.flashflow.coord.results;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,8 +15,9 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * Per relay, the newest completed measurement recent enough to vote on (protocol.md section 7:
- * newest by begin time, within {@code [v3bw] max_results_age} of {@code now}), and how often the
+ * Per relay, the completed measurement to vote on, among those recent enough (within {@code [v3bw]
+ * max_results_age} of {@code now}): the newest by begin time that was not measurer-limited, else
+ * the largest measurer-limited one ({@link MeasurerLimit}, {@link RelayResults}); and how often the
  * relay's measurements completed and failed (by reason) in that window ({@link RecentOutcomes}).
  * Fed record by record while the log streams by, so only one small summary per relay (and one
  * {@code long} per measurement) is kept, never the per-second reports.
@@ -25,6 +28,7 @@ import java.util.function.Consumer;
  */
 public final class LatestResults implements Consumer<MeasurementRecord> {
   private final long oldestAllowed;
+  private final Map<String, RelayResults> byRelay = new HashMap<>();
   private final Map<String, Result> newest = new HashMap<>();
   private final RecentOutcomes outcomes = new RecentOutcomes();
 
@@ -34,10 +38,28 @@ public final class LatestResults implements Consumer<MeasurementRecord> {
    * @param relayFp 40 upper-case hex digits
    * @param beginTs unix seconds of the measurement's first report
    * @param estimate bytes per second (protocol.md section 5)
+   * @param measurerLimited whether the measurement traffic reached 90% of the measurer capacity
+   *     given ({@link MeasurerLimit}): the estimate is a lower bound
    */
-  public record Result(String relayFp, long measId, long beginTs, double estimate) {
+  public record Result(
+      String relayFp, long measId, long beginTs, double estimate, boolean measurerLimited) {
     public Result {
       Objects.requireNonNull(relayFp, "relayFp");
+    }
+
+    /** A result that was not measurer-limited. */
+    public Result(String relayFp, long measId, long beginTs, double estimate) {
+      this(relayFp, measId, beginTs, estimate, false);
+    }
+
+    /** The result of a completed record that has seconds. */
+    public static Result of(MeasurementRecord record) {
+      return new Result(
+          record.relayFp(),
+          record.measId(),
+          record.beginTs(),
+          Estimate.estimate(record),
+          MeasurerLimit.limited(record));
     }
   }
 
@@ -59,28 +81,42 @@ public final class LatestResults implements Consumer<MeasurementRecord> {
     if (!record.completed() || record.seconds().isEmpty()) {
       return;
     }
-    Result current = newest.get(fp);
-    if (current == null || record.beginTs() >= current.beginTs()) {
-      newest.put(fp, new Result(fp, record.measId(), record.beginTs(), Estimate.estimate(record)));
-    }
+    offer(Result.of(record));
   }
 
   /**
    * Takes an already estimated result by the same rules as a completed record (the window, newest
-   * begin time wins, a tie goes to the later call): how the coordinator's in-memory results become
-   * a bandwidth file without reading the log.
+   * begin time wins, a tie goes to the later call, measurer-limited ones as above): how the
+   * coordinator's in-memory results become a bandwidth file without reading the log.
    */
   public void add(Result result) {
     if (result.beginTs() < oldestAllowed) {
       return;
     }
-    Result current = newest.get(result.relayFp());
-    if (current == null || result.beginTs() >= current.beginTs()) {
-      newest.put(result.relayFp(), result);
-    }
+    offer(result);
   }
 
-  /** The usable result per relay, sorted by fingerprint (the v3bw order). */
+  private void offer(Result result) {
+    RelayResults r = byRelay.computeIfAbsent(result.relayFp(), k -> new RelayResults());
+    r.offer(result);
+    newest.put(result.relayFp(), r.used());
+  }
+
+  /**
+   * Every result kept that may become the one used when older ones leave a later window (see {@link
+   * RelayResults}), sorted by fingerprint, then oldest first: what {@link LatestResultsCache}
+   * keeps. Without measurer-limited results, the same as {@link #results()}.
+   */
+  public List<Result> candidates() {
+    List<Result> out = new ArrayList<>();
+    new TreeMap<>(byRelay).values().forEach(r -> r.addTo(out));
+    return out;
+  }
+
+  /**
+   * The result used per relay (newest non-limited, else largest limited; {@link
+   * Result#measurerLimited} says which), sorted by fingerprint (the v3bw order).
+   */
   public SortedMap<String, Result> results() {
     return Collections.unmodifiableSortedMap(new TreeMap<>(newest));
   }

@@ -11,31 +11,33 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The running coordinator's copy of each relay's newest completed result, so that the hourly
- * bandwidth file costs O(relays) instead of a pass over a week of per-second lines. Filled once
- * from the log at startup ({@link #load}, one streaming pass on an I/O thread), then kept current
- * by every record that becomes durable ({@link #accept}). The age window is applied when a file is
- * rendered ({@link #toLatestResults}), not here, so a result ages out without any bookkeeping.
+ * The running coordinator's copy of each relay's newest completed result (with the measurer-limited
+ * ones that may still be used, {@link RelayResults}), so that the hourly bandwidth file costs
+ * O(relays) instead of a pass over a week of per-second lines. Filled once from the log at startup
+ * ({@link #load}, one streaming pass on an I/O thread), then kept current by every record that
+ * becomes durable ({@link #accept}). The age window is applied when a file is rendered ({@link
+ * #toLatestResults}), not here, so a result ages out without any bookkeeping.
  *
  * <p>Owned by the event loop: every method but the static {@link #load} runs there. Records that
  * become durable while the startup pass is still reading are held and applied after it; one that
  * the pass also read is applied twice, which changes nothing (same relay, same begin time).
  */
 public final class LatestResultsCache {
-  private final Map<String, LatestResults.Result> newest = new HashMap<>();
+  private final Map<String, RelayResults> newest = new HashMap<>();
   private final RecentOutcomes outcomes = new RecentOutcomes();
   private List<LatestResults.Result> early = new ArrayList<>();
   private List<MeasurementRecord> earlyOutcomes = new ArrayList<>();
   private boolean loaded;
 
   /**
-   * One streaming pass over the log and its rotated siblings: each relay's newest completed result,
-   * whatever its age. Blocking; run it on an I/O thread and hand the result to {@link #loaded}.
+   * One streaming pass over the log and its rotated siblings: each relay's newest completed result
+   * (and the measurer-limited ones that may be used), whatever its age. Blocking; run it on an I/O
+   * thread and hand the result to {@link #loaded}.
    */
   public static Collection<LatestResults.Result> load(ResultsLogReader reader) throws IOException {
     LatestResults all = new LatestResults(Instant.EPOCH, Duration.ZERO);
     reader.read(all);
-    return all.results().values();
+    return all.candidates();
   }
 
   /**
@@ -58,9 +60,7 @@ public final class LatestResultsCache {
     if (!record.completed() || record.seconds().isEmpty()) {
       return;
     }
-    LatestResults.Result r =
-        new LatestResults.Result(
-            record.relayFp(), record.measId(), record.beginTs(), Estimate.estimate(record));
+    LatestResults.Result r = LatestResults.Result.of(record);
     if (loaded) {
       offer(r);
     } else {
@@ -92,18 +92,20 @@ public final class LatestResultsCache {
       }
     }
     earlyOutcomes = List.of();
-    loaded(fromLog.results().values());
+    loaded(fromLog.candidates());
   }
 
   /**
    * A copy of the outcomes of measurements begun at or after {@code oldestKept}; older ones are
-   * forgotten here, so the copy kept in memory stays about one {@code max_results_age} long.
+   * forgotten here, so the copy kept in memory stays about one {@code max_results_age} long; so are
+   * the measurer-limited results begun before it ({@link RelayResults#prune}).
    */
   public RecentOutcomes outcomes(long oldestKept) {
     if (!loaded) {
       throw new IllegalStateException("latest results are still loading");
     }
     outcomes.prune(oldestKept);
+    newest.values().forEach(r -> r.prune(oldestKept));
     return outcomes.copy();
   }
 
@@ -118,14 +120,30 @@ public final class LatestResultsCache {
   }
 
   /**
-   * A copy of every relay's newest result: cheap enough for the loop (one reference per relay);
-   * rendering the file from it happens on the I/O thread.
+   * A copy of every relay's newest result and the measurer-limited ones that may be used: cheap
+   * enough for the loop (about one reference per relay); rendering the file from it ({@link
+   * #toLatestResults}, which picks the result used in the window) happens on the I/O thread.
    */
   public List<LatestResults.Result> snapshot() {
     if (!loaded) {
       throw new IllegalStateException("latest results are still loading");
     }
-    return List.copyOf(newest.values());
+    List<LatestResults.Result> out = new ArrayList<>(newest.size());
+    newest.values().forEach(r -> r.addTo(out));
+    return out;
+  }
+
+  /**
+   * Each relay's result used, whatever its age (newest non-limited, else largest limited): the
+   * schedule's latest estimates.
+   */
+  public List<LatestResults.Result> used() {
+    if (!loaded) {
+      throw new IllegalStateException("latest results are still loading");
+    }
+    List<LatestResults.Result> out = new ArrayList<>(newest.size());
+    newest.values().forEach(r -> out.add(r.used()));
+    return out;
   }
 
   /**
@@ -150,9 +168,6 @@ public final class LatestResultsCache {
   }
 
   private void offer(LatestResults.Result r) {
-    LatestResults.Result current = newest.get(r.relayFp());
-    if (current == null || r.beginTs() >= current.beginTs()) {
-      newest.put(r.relayFp(), r);
-    }
+    newest.computeIfAbsent(r.relayFp(), k -> new RelayResults()).offer(r);
   }
 }
