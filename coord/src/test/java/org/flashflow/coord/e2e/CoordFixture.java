@@ -203,8 +203,20 @@ final class CoordFixture implements AutoCloseable {
     }
   }
 
-  /** Lines of measurement {@code measId} once its END or FAIL is in the results log. */
+  /**
+   * Lines of measurement {@code measId} once its END or FAIL is in the results log and the
+   * coordinator has taken it in. The lines are visible in the file before the fsync returns, and
+   * the in-memory results (what {@code v3bw} writes from) are updated on the loop after it, in the
+   * same task that forgets the measurement; so this also waits until {@code status} no longer lists
+   * it.
+   */
   List<String> awaitRecord(long measId) {
+    List<String> lines = awaitRecordLines(measId);
+    awaitStatus(s -> !s.contains("meas_id=" + measId + " "), "meas_id " + measId + " forgotten");
+    return lines;
+  }
+
+  private List<String> awaitRecordLines(long measId) {
     return Await.value(
         WAIT,
         () -> {
