@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.flashflow.common.loop.Cancellable;
 import org.flashflow.common.loop.Loop;
@@ -29,14 +31,6 @@ public final class TorSession implements AutoCloseable {
   private static final List<String> EVENTS_FLASHFLOW = List.of("CIRC", "FF_MEAS");
   private static final List<String> EVENTS_STOCK = List.of("CIRC");
 
-  /** What the session tells its owner; called on the loop. */
-  public interface Listener {
-    void stateChanged(TorState state, String detail);
-
-    /** A CIRC or FF_MEAS event of the current connection. */
-    void event(TorEvent event);
-  }
-
   /** The outcome of one {@link #call}, delivered on the loop. */
   @FunctionalInterface
   public interface Completion<T> {
@@ -51,7 +45,8 @@ public final class TorSession implements AutoCloseable {
   private final Loop loop;
   private final Mode mode;
   private final Duration maxBackoff;
-  private final Listener listener;
+  private final BiConsumer<TorState, String> onState;
+  private final Consumer<TorEvent> onEvent;
   private final ExecutorService launcher;
 
   private AsyncTor tor;
@@ -81,11 +76,17 @@ public final class TorSession implements AutoCloseable {
    * @param maxBackoff the longest wait between reconnection attempts ({@code [tor]
    *     reconnect_max_backoff}); the first is 0.5 s, doubling
    */
-  public TorSession(Loop loop, Mode mode, Duration maxBackoff, Listener listener) {
+  public TorSession(
+      Loop loop,
+      Mode mode,
+      Duration maxBackoff,
+      BiConsumer<TorState, String> onState,
+      Consumer<TorEvent> onEvent) {
     this.loop = loop;
     this.mode = mode;
     this.maxBackoff = maxBackoff.compareTo(MIN_BACKOFF) < 0 ? MIN_BACKOFF : maxBackoff;
-    this.listener = listener;
+    this.onState = onState;
+    this.onEvent = onEvent;
     this.launcher =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -257,7 +258,7 @@ public final class TorSession implements AutoCloseable {
 
   private void setState(TorState next, String detail) {
     state = next;
-    listener.stateChanged(next, detail);
+    onState.accept(next, detail);
   }
 
   /**
@@ -332,7 +333,7 @@ public final class TorSession implements AutoCloseable {
       loop.execute(
           () -> {
             if (!closed && gen == generation) {
-              listener.event(event);
+              onEvent.accept(event);
             }
           });
     }

@@ -30,22 +30,7 @@ public final class MeasurerTor implements MeasurerTorPort, AutoCloseable {
       Duration maxBackoff,
       BiConsumer<TorState, String> onState,
       Consumer<TorEvent> onEvent) {
-    this.session =
-        new TorSession(
-            loop,
-            mode,
-            maxBackoff,
-            new TorSession.Listener() {
-              @Override
-              public void stateChanged(TorState state, String detail) {
-                onState.accept(state, detail);
-              }
-
-              @Override
-              public void event(TorEvent event) {
-                onEvent.accept(event);
-              }
-            });
+    this.session = new TorSession(loop, mode, maxBackoff, onState, onEvent);
   }
 
   /** Starts connecting (on the loop); state changes follow. */
