@@ -6,7 +6,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The production {@link Loop}: the coordinator's single Netty event loop plus a wall clock. Every
@@ -17,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  * that the core reads one notion of "now" and tests can pin it.
  */
 public final class NettyLoop implements Loop {
+  private static final Logger log = LoggerFactory.getLogger(NettyLoop.class);
   private final EventLoop eventLoop;
   private final Clock clock;
 
@@ -35,16 +39,39 @@ public final class NettyLoop implements Loop {
     return clock.instant();
   }
 
+  /**
+   * Posts {@code task}. Once the loop is shutting down, tasks posted from other threads (a late tor
+   * event, a file write finishing) are dropped with a DEBUG line: nothing is left to act on them.
+   */
   @Override
   public void execute(Runnable task) {
-    eventLoop.execute(task);
+    try {
+      eventLoop.execute(task);
+    } catch (RejectedExecutionException e) {
+      if (!eventLoop.isShuttingDown()) {
+        throw e;
+      }
+      log.debug("event loop shutting down; dropped a task posted from {}", threadName());
+    }
+  }
+
+  private static String threadName() {
+    return Thread.currentThread().getName();
   }
 
   @Override
   public Cancellable schedule(Duration delay, Runnable task) {
     // Negative delays run as soon as possible, like Netty itself; nanos keep sub-ms precision.
-    ScheduledFuture<?> future =
-        eventLoop.schedule(task, Math.max(0, saturatedNanos(delay)), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> future;
+    try {
+      future = eventLoop.schedule(task, Math.max(0, saturatedNanos(delay)), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      if (!eventLoop.isShuttingDown()) {
+        throw e;
+      }
+      log.debug("event loop shutting down; dropped a timer set from {}", threadName());
+      return () -> {};
+    }
     return () -> future.cancel(false);
   }
 

@@ -93,4 +93,11 @@ class NettyLoopTest {
     loop.schedule(Duration.ofSeconds(-5), () -> ran.complete(true));
     assertTrue(ran.get(10, TimeUnit.SECONDS));
   }
+
+  @Test
+  void tasksPostedAfterShutdownAreDroppedNotThrown() throws Exception {
+    assertTrue(group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS));
+    loop.execute(() -> {});
+    loop.schedule(Duration.ofSeconds(1), () -> {}).cancel();
+  }
 }
