@@ -4,13 +4,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.Optional;
+import org.flashflow.common.net.NettyErrors;
 import org.flashflow.coord.MeasurerLink;
 import org.flashflow.coord.MeasurerListener;
 import org.flashflow.coord.net.Sockets;
@@ -32,8 +32,6 @@ import org.slf4j.LoggerFactory;
 final class MeasurerChannelHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(MeasurerChannelHandler.class);
 
-  private static final int MAX_DETAIL = 200;
-
   private final MeasurerListener listener;
   private final PeerNames peerNames;
   private ChannelLink link;
@@ -52,7 +50,7 @@ final class MeasurerChannelHandler extends ChannelInboundHandlerAdapter {
       if (hs.isSuccess()) {
         authenticated(ctx);
       } else {
-        fail(ctx, "TLS handshake failed: " + describe(hs.cause()));
+        fail(ctx, "TLS handshake failed: " + NettyErrors.describe(hs.cause()));
       }
       return;
     }
@@ -114,7 +112,7 @@ final class MeasurerChannelHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (closing) {
-      LOG.debug("after closing {}: {}", who(ctx), describe(cause));
+      LOG.debug("after closing {}: {}", who(ctx), NettyErrors.describe(cause));
       return;
     }
     if (cause instanceof TooLongFrameException) {
@@ -128,10 +126,10 @@ final class MeasurerChannelHandler extends ChannelInboundHandlerAdapter {
     } else if (cause instanceof IOException) {
       // Resets and the like: the network's doing, not misbehaviour.
       closing = true;
-      LOG.info("connection to {} lost: {}", who(ctx), describe(cause));
+      LOG.info("connection to {} lost: {}", who(ctx), NettyErrors.describe(cause));
       ctx.close();
     } else {
-      fail(ctx, describe(cause));
+      fail(ctx, NettyErrors.describe(cause));
     }
   }
 
@@ -159,23 +157,6 @@ final class MeasurerChannelHandler extends ChannelInboundHandlerAdapter {
 
   private static String peer(ChannelHandlerContext ctx) {
     return Sockets.format(ctx.channel().remoteAddress());
-  }
-
-  /** The useful part of a cause: Netty wraps the TLS engine's exceptions in DecoderException. */
-  static String describe(Throwable cause) {
-    Throwable t = cause;
-    while (t instanceof DecoderException
-        && t.getCause() != null
-        && t.getMessage() != null
-        && t.getMessage().equals(t.getCause().toString())) {
-      t = t.getCause();
-    }
-    String msg = t.getMessage();
-    if (msg == null) {
-      return t.getClass().getSimpleName();
-    }
-    // Some messages (NotSslRecordException's) dump the peer's bytes; a log line needs a prefix.
-    return msg.length() <= MAX_DETAIL ? msg : msg.substring(0, MAX_DETAIL) + "...";
   }
 
   /** The core's handle on this connection. Called on the event loop, like the handler. */
@@ -220,7 +201,7 @@ final class MeasurerChannelHandler extends ChannelInboundHandlerAdapter {
                           "could not send to measurer {} ({}): {}",
                           name,
                           remoteAddress,
-                          describe(f.cause()));
+                          NettyErrors.describe(f.cause()));
                     }
                   });
     }

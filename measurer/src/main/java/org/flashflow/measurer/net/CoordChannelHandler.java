@@ -4,12 +4,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import org.flashflow.common.net.NettyErrors;
 import org.flashflow.measurer.CoordLink;
 import org.flashflow.measurer.CoordListener;
 import org.flashflow.proto.Message;
@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 final class CoordChannelHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(CoordChannelHandler.class);
-  private static final int MAX_DETAIL = 200;
 
   private final CoordListener listener;
   private final String where;
@@ -53,7 +52,7 @@ final class CoordChannelHandler extends ChannelInboundHandlerAdapter {
         fail(
             ctx,
             "TLS handshake failed: "
-                + describe(hs.cause())
+                + NettyErrors.describe(hs.cause())
                 + " (is [measurer] coord_cert the coordinator's certificate, and does the"
                 + " coordinator have ours?)");
       }
@@ -111,7 +110,9 @@ final class CoordChannelHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (closing) {
       LOG.debug(
-          "after closing the connection to the coordinator at {}: {}", where, describe(cause));
+          "after closing the connection to the coordinator at {}: {}",
+          where,
+          NettyErrors.describe(cause));
     } else if (cause instanceof TooLongFrameException) {
       fail(
           ctx,
@@ -123,10 +124,10 @@ final class CoordChannelHandler extends ChannelInboundHandlerAdapter {
     } else if (cause instanceof IOException) {
       // Resets and the like: the network's doing, not misbehaviour.
       closing = true;
-      LOG.info("connection to the coordinator at {} lost: {}", where, describe(cause));
+      LOG.info("connection to the coordinator at {} lost: {}", where, NettyErrors.describe(cause));
       var unused = ctx.close();
     } else {
-      fail(ctx, describe(cause));
+      fail(ctx, NettyErrors.describe(cause));
     }
   }
 
@@ -146,22 +147,6 @@ final class CoordChannelHandler extends ChannelInboundHandlerAdapter {
     LOG.error("bug: {} for the coordinator at {} threw; closing the connection", call, where, e);
     closing = true;
     var unused = ctx.close();
-  }
-
-  /** The useful part of a cause: Netty wraps the TLS engine's exceptions in DecoderException. */
-  static String describe(Throwable cause) {
-    Throwable t = cause;
-    while (t instanceof DecoderException
-        && t.getCause() != null
-        && t.getMessage() != null
-        && t.getMessage().equals(t.getCause().toString())) {
-      t = t.getCause();
-    }
-    String msg = t.getMessage();
-    if (msg == null) {
-      return t.getClass().getSimpleName();
-    }
-    return msg.length() <= MAX_DETAIL ? msg : msg.substring(0, MAX_DETAIL) + "...";
   }
 
   /** The core's handle on this connection. Called on the event loop, like the handler. */
@@ -187,7 +172,7 @@ final class CoordChannelHandler extends ChannelInboundHandlerAdapter {
                       LOG.debug(
                           "could not send to the coordinator at {}: {}",
                           where,
-                          describe(f.cause()));
+                          NettyErrors.describe(f.cause()));
                     }
                   });
     }

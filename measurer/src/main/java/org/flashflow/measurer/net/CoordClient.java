@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.flashflow.common.config.HostPort;
+import org.flashflow.common.net.NettyErrors;
 import org.flashflow.measurer.CoordListener;
 import org.flashflow.proto.netty.MessageFraming;
 import org.slf4j.Logger;
@@ -136,7 +137,7 @@ public final class CoordClient implements AutoCloseable {
             LOG.warn(
                 "cannot connect to the coordinator at {}: {}; retrying in {} ms",
                 coordAddr,
-                CoordChannelHandler.describe(cf.cause()),
+                NettyErrors.describe(cf.cause()),
                 backoff.toMillis());
           }
         });
