@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import net.freehaven.tor.control.FlashFlowControlConnection;
 import net.freehaven.tor.control.FlashFlowControlConnection.ErrorReplyException;
@@ -230,21 +231,7 @@ public final class TorControlClient implements AutoCloseable {
     if (!key.startsWith("ns/")) {
       throw new IllegalArgumentException("not a router status key: " + key);
     }
-    String value;
-    try {
-      value = getInfo(key);
-    } catch (TorControlException e) {
-      if (e.statusCode().orElse(0) == 552) {
-        return List.of();
-      }
-      throw e;
-    }
-    try {
-      return RouterStatusParser.parse(value);
-    } catch (IllegalArgumentException e) {
-      throw new MalformedTorReplyException(
-          "tor at " + where + " sent a malformed GETINFO " + key + ": " + e.getMessage());
-    }
+    return parsedList(key, RouterStatusParser::parse);
   }
 
   /**
@@ -259,6 +246,15 @@ public final class TorControlClient implements AutoCloseable {
     if (!key.startsWith("desc/")) {
       throw new IllegalArgumentException("not a server descriptor key: " + key);
     }
+    return parsedList(key, ServerDescriptorParser::parse);
+  }
+
+  /**
+   * {@code GETINFO key} parsed into a list; 552 (tor does not know the key's object) is an empty
+   * list, and a value the parser refuses is a {@link MalformedTorReplyException}.
+   */
+  private <T> List<T> parsedList(String key, Function<String, List<T>> parser)
+      throws TorControlException {
     String value;
     try {
       value = getInfo(key);
@@ -269,7 +265,7 @@ public final class TorControlClient implements AutoCloseable {
       throw e;
     }
     try {
-      return ServerDescriptorParser.parse(value);
+      return parser.apply(value);
     } catch (IllegalArgumentException e) {
       throw new MalformedTorReplyException(
           "tor at " + where + " sent a malformed GETINFO " + key + ": " + e.getMessage());
