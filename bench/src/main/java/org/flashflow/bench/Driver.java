@@ -7,12 +7,12 @@ import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.flashflow.common.loop.Loop;
-import org.flashflow.coord.Coordinator;
-import org.flashflow.coord.MeasurementObserver;
-import org.flashflow.coord.MeasurementRequest;
-import org.flashflow.coord.MeasurementRequest.Assignment;
-import org.flashflow.coord.StartCallback;
-import org.flashflow.coord.results.MeasurementRecord;
+import org.flashflow.coord.core.Coordinator;
+import org.flashflow.coord.core.MeasurementObserver;
+import org.flashflow.coord.core.MeasurementRecord;
+import org.flashflow.coord.core.MeasurementRequest;
+import org.flashflow.coord.core.MeasurementRequest.Assignment;
+import org.flashflow.coord.core.StartCallback;
 
 /**
  * Keeps {@code M} measurements running: starts them through the real {@link

@@ -1,8 +1,8 @@
 package org.flashflow.bench;
 
 import org.flashflow.common.loop.Loop;
-import org.flashflow.coord.MeasurerLink;
-import org.flashflow.coord.MeasurerListener;
+import org.flashflow.coord.core.MeasurerLink;
+import org.flashflow.coord.core.MeasurerListener;
 import org.flashflow.proto.BwReport;
 import org.flashflow.proto.Message;
 

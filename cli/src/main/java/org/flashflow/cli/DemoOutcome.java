@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import org.flashflow.coord.results.Estimate;
-import org.flashflow.coord.results.FailReason;
-import org.flashflow.coord.results.MeasurementRecord;
+import org.flashflow.coord.core.Estimate;
+import org.flashflow.coord.core.FailReason;
+import org.flashflow.coord.core.MeasurementRecord;
 
 /**
  * How the demo's measurement of one relay ended, and the table that shows them all. Pure.

@@ -3,7 +3,7 @@ package org.flashflow.cli;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.flashflow.coord.results.FailReason;
+import org.flashflow.coord.core.FailReason;
 import org.flashflow.testnet.Behaviour;
 
 /**

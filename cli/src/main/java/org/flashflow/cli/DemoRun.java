@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flashflow.common.config.HostPort;
-import org.flashflow.coord.results.MeasurementRecord;
+import org.flashflow.coord.core.MeasurementRecord;
 import org.flashflow.coord.results.ResultsLogReader;
 
 /**

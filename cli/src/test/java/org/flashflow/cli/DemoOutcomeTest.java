@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
-import org.flashflow.coord.results.FailReason;
-import org.flashflow.coord.results.MeasurementRecord;
-import org.flashflow.coord.results.MeasurementRecord.Failed;
-import org.flashflow.coord.results.MeasurementRecord.Second;
+import org.flashflow.coord.core.FailReason;
+import org.flashflow.coord.core.MeasurementRecord;
+import org.flashflow.coord.core.MeasurementRecord.Failed;
+import org.flashflow.coord.core.MeasurementRecord.Second;
 import org.flashflow.testnet.Behaviour;
 import org.junit.jupiter.api.Test;
 

@@ -16,13 +16,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
-import org.flashflow.coord.results.BandwidthFile;
-import org.flashflow.coord.results.ConsensusStore;
+import org.flashflow.coord.core.MeasurementRecord;
 import org.flashflow.coord.results.LatestResults;
-import org.flashflow.coord.results.MeasurementRecord;
 import org.flashflow.coord.results.ResultsLogReader;
-import org.flashflow.coord.results.StaleResultsException;
-import org.flashflow.coord.results.V3bwWriter;
+import org.flashflow.coord.v3bw.BandwidthFile;
+import org.flashflow.coord.v3bw.ConsensusStore;
+import org.flashflow.coord.v3bw.StaleResultsException;
+import org.flashflow.coord.v3bw.V3bwWriter;
 
 /**
  * The straightforward implementation, for comparison: read every file whole into a list of lines
@@ -91,8 +91,7 @@ final class NaiveV3bw {
     Optional<MeasurementRecord.Failed> failure =
         failed
             ? Optional.of(
-                new MeasurementRecord.Failed(
-                    org.flashflow.coord.results.FailReason.TIMEOUT, "naive"))
+                new MeasurementRecord.Failed(org.flashflow.coord.core.FailReason.TIMEOUT, "naive"))
             : Optional.empty();
     return new MeasurementRecord(id, begin[3], Long.parseLong(begin[1]), seconds, failure);
   }

@@ -16,12 +16,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.flashflow.coord.results.BandwidthFile;
-import org.flashflow.coord.results.ConsensusStore;
 import org.flashflow.coord.results.LatestResults;
 import org.flashflow.coord.results.LatestResultsCache;
 import org.flashflow.coord.results.ResultsLogReader;
-import org.flashflow.coord.results.V3bwGenerator;
+import org.flashflow.coord.v3bw.BandwidthFile;
+import org.flashflow.coord.v3bw.ConsensusStore;
+import org.flashflow.coord.v3bw.V3bwGenerator;
 import org.flashflow.torctl.RouterStatus;
 
 /**

@@ -14,8 +14,8 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
-import org.flashflow.coord.results.ConsensusStore;
-import org.flashflow.coord.results.Estimate;
+import org.flashflow.coord.core.Estimate;
+import org.flashflow.coord.v3bw.ConsensusStore;
 import org.flashflow.torctl.RouterStatus;
 
 /**

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.flashflow.coord.Coordinator;
-import org.flashflow.coord.StartCallback;
-import org.flashflow.coord.V3bwTrigger;
+import org.flashflow.coord.core.Coordinator;
+import org.flashflow.coord.core.StartCallback;
+import org.flashflow.coord.v3bw.V3bwTrigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

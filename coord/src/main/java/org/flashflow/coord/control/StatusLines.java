@@ -2,9 +2,9 @@ package org.flashflow.coord.control;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.flashflow.coord.CoordinatorStatus;
-import org.flashflow.coord.CoordinatorStatus.MeasurementStatus;
-import org.flashflow.coord.CoordinatorStatus.MeasurerStatus;
+import org.flashflow.coord.core.CoordinatorStatus;
+import org.flashflow.coord.core.CoordinatorStatus.MeasurementStatus;
+import org.flashflow.coord.core.CoordinatorStatus.MeasurerStatus;
 
 /**
  * Renders a {@link CoordinatorStatus} as the human-readable lines of {@code status}. Lines never

@@ -18,7 +18,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import org.flashflow.coord.MeasurerListener;
+import org.flashflow.coord.core.MeasurerListener;
 import org.flashflow.coord.net.HandlerNames;
 import org.flashflow.coord.net.Sockets;
 import org.flashflow.proto.netty.MessageFraming;

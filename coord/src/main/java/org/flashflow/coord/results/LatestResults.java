@@ -13,6 +13,9 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.flashflow.coord.core.Estimate;
+import org.flashflow.coord.core.MeasurementRecord;
+import org.flashflow.coord.core.MeasurerLimit;
 
 /**
  * Per relay, the completed measurement to vote on, among those recent enough (within {@code [v3bw]

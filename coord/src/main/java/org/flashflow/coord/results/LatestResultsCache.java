@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.flashflow.coord.core.FailReason;
+import org.flashflow.coord.core.MeasurementRecord;
 
 /**
  * The running coordinator's copy of each relay's newest completed result (with the measurer-limited

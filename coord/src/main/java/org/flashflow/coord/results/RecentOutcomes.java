@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.flashflow.coord.core.FailReason;
+import org.flashflow.coord.core.MeasurementRecord;
 
 /**
  * How each relay's measurements ended (completed, or failed for which {@link FailReason}) with

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.flashflow.coord.core.MeasurementRecord;
 
 /**
  * The results-log lines of protocol.md section 6, both ways. One measurement renders as its BEGIN

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
+import org.flashflow.coord.core.MeasurementRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

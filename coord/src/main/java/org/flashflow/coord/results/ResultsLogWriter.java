@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.flashflow.common.io.AtomicFiles;
 import org.flashflow.common.loop.Loop;
-import org.flashflow.coord.ResultsSink;
+import org.flashflow.coord.core.MeasurementRecord;
+import org.flashflow.coord.core.ResultsSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,5 @@
 /**
- * What measurements leave behind: the per-second results log (writing, reading back rotated and
- * compressed siblings), the estimate math, and the v3bw bandwidth file. No Netty here.
+ * The per-second results log: writing records durably, reading them back from rotated and
+ * compressed siblings, the latest result per relay, and retention of old files. No Netty here.
  */
 package org.flashflow.coord.results;

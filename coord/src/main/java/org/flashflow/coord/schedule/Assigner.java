@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.flashflow.coord.MeasurementRequest;
-import org.flashflow.coord.MeasurementRequest.Assignment;
+import org.flashflow.coord.core.MeasurementRequest;
+import org.flashflow.coord.core.MeasurementRequest.Assignment;
 
 /**
  * Splits one measurement's need over measurers. Largest free capacity first, so that a small relay

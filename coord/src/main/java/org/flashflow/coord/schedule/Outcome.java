@@ -2,8 +2,8 @@ package org.flashflow.coord.schedule;
 
 import java.util.Objects;
 import java.util.OptionalDouble;
-import org.flashflow.coord.results.MeasurementRecord;
-import org.flashflow.coord.results.MeasurerLimit;
+import org.flashflow.coord.core.MeasurementRecord;
+import org.flashflow.coord.core.MeasurerLimit;
 
 /** How a measurement the schedule started ended, as far as the schedule cares. */
 public sealed interface Outcome {

@@ -18,7 +18,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
-import org.flashflow.coord.results.MeasurerLimit;
+import org.flashflow.coord.core.MeasurerLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

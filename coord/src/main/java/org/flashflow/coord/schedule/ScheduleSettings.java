@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import org.flashflow.common.config.Config;
 import org.flashflow.common.config.ConfigException;
-import org.flashflow.coord.results.MeasurerLimit;
+import org.flashflow.coord.core.MeasurerLimit;
 
 /**
  * The schedule's part of the configuration, validated once.

@@ -1,7 +1,7 @@
 package org.flashflow.coord.schedule;
 
 import java.util.Objects;
-import org.flashflow.coord.MeasurementRequest;
+import org.flashflow.coord.core.MeasurementRequest;
 
 /**
  * A measurement to start now: hand {@code request} to {@code Coordinator.startMeasurement}, and

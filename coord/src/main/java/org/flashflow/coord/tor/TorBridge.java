@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.flashflow.common.loop.Loop;
-import org.flashflow.coord.TorPort;
+import org.flashflow.coord.core.TorPort;
 import org.flashflow.torctl.RouterStatus;
 import org.flashflow.torctl.ServerDescriptor;
 import org.flashflow.torctl.TorCallback;

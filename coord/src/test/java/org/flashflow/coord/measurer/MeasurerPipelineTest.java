@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.flashflow.coord.MeasurerLink;
+import org.flashflow.coord.core.MeasurerLink;
 import org.flashflow.proto.BwReport;
 import org.flashflow.proto.ConnectToRelay;
 import org.flashflow.proto.Failure;

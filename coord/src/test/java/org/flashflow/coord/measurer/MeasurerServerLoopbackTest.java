@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
 import org.flashflow.common.tls.KeyGen;
 import org.flashflow.common.tls.PemFiles;
 import org.flashflow.common.tls.TlsContexts;
-import org.flashflow.coord.MeasurerLink;
+import org.flashflow.coord.core.MeasurerLink;
 import org.flashflow.proto.BwReport;
 import org.flashflow.proto.Go;
 import org.flashflow.proto.MessageCodec;

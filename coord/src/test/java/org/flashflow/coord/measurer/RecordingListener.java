@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.flashflow.coord.MeasurerLink;
-import org.flashflow.coord.MeasurerListener;
+import org.flashflow.coord.core.MeasurerLink;
+import org.flashflow.coord.core.MeasurerListener;
 import org.flashflow.proto.Message;
 
 /** Records every listener call, in order, for tests on the loop thread or with EmbeddedChannel. */

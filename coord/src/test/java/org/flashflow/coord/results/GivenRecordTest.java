@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.flashflow.coord.core.FailReason;
+import org.flashflow.coord.core.MeasurementRecord;
+import org.flashflow.coord.core.MeasurerLimit;
 import org.junit.jupiter.api.Test;
 
 /** The results log's GIVEN record and {@link MeasurerLimit} on records. */

@@ -13,6 +13,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
+import org.flashflow.coord.core.FailReason;
+import org.flashflow.coord.core.MeasurementRecord;
+import org.flashflow.coord.v3bw.BandwidthFileTest;
+import org.flashflow.coord.v3bw.DescriptorStore;
+import org.flashflow.coord.v3bw.V3bwGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

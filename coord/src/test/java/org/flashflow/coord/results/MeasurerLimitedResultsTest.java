@@ -17,6 +17,12 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.TreeMap;
+import org.flashflow.coord.core.Estimate;
+import org.flashflow.coord.core.MeasurementRecord;
+import org.flashflow.coord.core.MeasurerLimit;
+import org.flashflow.coord.v3bw.BandwidthFile;
+import org.flashflow.coord.v3bw.BandwidthFileTest;
+import org.flashflow.coord.v3bw.StaleResultsException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

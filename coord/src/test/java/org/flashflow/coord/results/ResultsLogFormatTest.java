@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.flashflow.coord.core.FailReason;
+import org.flashflow.coord.core.MeasurementRecord;
 import org.junit.jupiter.api.Test;
 
-class ResultsLogFormatTest {
-  static final String FP = "ABABABABABABABABABABABABABABABABABABABAB";
+public class ResultsLogFormatTest {
+  public static final String FP = "ABABABABABABABABABABABABABABABABABABABAB";
 
-  static final MeasurementRecord COMPLETED =
+  public static final MeasurementRecord COMPLETED =
       new MeasurementRecord(
           7,
           FP,
@@ -20,7 +22,7 @@ class ResultsLogFormatTest {
               new MeasurementRecord.Second(List.of(110L, 210L), 60, 106)),
           Optional.empty());
 
-  static final String COMPLETED_TEXT =
+  public static final String COMPLETED_TEXT =
       "7 1600000000 BEGIN ABABABABABABABABABABABABABABABABABABABAB\n"
           + "7 1600000000 MEASR 100\n"
           + "7 1600000000 MEASR 200\n"
@@ -30,7 +32,8 @@ class ResultsLogFormatTest {
           + "7 1600000001 BG 60 106\n"
           + "7 1600000002 END\n";
 
-  static MeasurementRecord failed(long id, String fp, long ts, FailReason reason, String detail) {
+  public static MeasurementRecord failed(
+      long id, String fp, long ts, FailReason reason, String detail) {
     return new MeasurementRecord(
         id, fp, ts, List.of(), Optional.of(new MeasurementRecord.Failed(reason, detail)));
   }

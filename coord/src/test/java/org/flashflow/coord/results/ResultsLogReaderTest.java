@@ -15,17 +15,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
+import org.flashflow.coord.core.FailReason;
+import org.flashflow.coord.core.MeasurementRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ResultsLogReaderTest {
+public class ResultsLogReaderTest {
   private static final String FP_A = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
   private static final String FP_B = "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
   private static final long T0 = 1_700_000_000L;
 
   @TempDir Path dir;
 
-  static MeasurementRecord done(long id, String fp, long ts, long... recvPerSecond) {
+  public static MeasurementRecord done(long id, String fp, long ts, long... recvPerSecond) {
     List<MeasurementRecord.Second> seconds = new ArrayList<>();
     for (long recv : recvPerSecond) {
       seconds.add(new MeasurementRecord.Second(List.of(recv), 0, recv / 3));
@@ -33,11 +35,11 @@ class ResultsLogReaderTest {
     return new MeasurementRecord(id, fp, ts, seconds, Optional.empty());
   }
 
-  static MeasurementRecord failed(long id, String fp, long ts) {
+  public static MeasurementRecord failed(long id, String fp, long ts) {
     return ResultsLogFormatTest.failed(id, fp, ts, FailReason.TIMEOUT, "setup took too long");
   }
 
-  static String text(MeasurementRecord... records) {
+  public static String text(MeasurementRecord... records) {
     StringBuilder sb = new StringBuilder();
     Arrays.stream(records).forEach(r -> ResultsLogFormat.appendTo(sb, r));
     return sb.toString();

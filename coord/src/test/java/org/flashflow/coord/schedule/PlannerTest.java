@@ -17,7 +17,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
-import org.flashflow.coord.MeasurementRequest.Assignment;
+import org.flashflow.coord.core.MeasurementRequest.Assignment;
 import org.flashflow.coord.schedule.Planner.Kind;
 import org.flashflow.coord.schedule.Planner.Relay;
 import org.flashflow.coord.schedule.Planner.State;

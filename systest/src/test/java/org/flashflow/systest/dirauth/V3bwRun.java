@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.flashflow.coord.results.ConsensusStore;
-import org.flashflow.coord.results.Estimate;
-import org.flashflow.coord.results.MeasurementRecord;
+import org.flashflow.coord.core.Estimate;
+import org.flashflow.coord.core.MeasurementRecord;
 import org.flashflow.coord.results.ResultsLogFormat;
+import org.flashflow.coord.v3bw.ConsensusStore;
 import org.flashflow.torctl.RouterStatus;
 
 /**

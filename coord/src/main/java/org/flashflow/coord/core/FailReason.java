@@ -1,0 +1,27 @@
+package org.flashflow.coord.core;
+
+/** The {@code <REASON>} token of a results-log FAIL record (protocol.md section 6). */
+public enum FailReason {
+  /** The relay answered PARAMS_OK ACCEPTED=FALSE. */
+  RELAY_REFUSED,
+  /** The coordinator's circuit to the relay FAILED or CLOSED before the end. */
+  CIRC_FAILED,
+  /** The coordinator's tor answered a command with an error. */
+  TOR_ERROR,
+  /** The coordinator's tor did not answer a command in time. */
+  TOR_TIMEOUT,
+  /** The coordinator lost its tor control connection. */
+  TOR_LOST,
+  /** The coordinator's tor ended the measurement (FF_MEAS END SUCCESS=FALSE, or early). */
+  TOR_ENDED,
+  /** A measurer sent a Failure message. */
+  MEASURER_FAILED,
+  /** A measurer's connection closed (or was replaced by a new one with the same name). */
+  MEASURER_LOST,
+  /** A phase deadline passed (setup, a measurer not ready, the whole measurement). */
+  TIMEOUT,
+  /** Reports stopped arriving during the active phase. */
+  REPORTS_STOPPED,
+  /** The coordinator shut down while the measurement was live. */
+  SHUTDOWN
+}

@@ -1,0 +1,503 @@
+package org.flashflow.coord.core;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.flashflow.common.config.Durations;
+import org.flashflow.common.loop.Cancellable;
+import org.flashflow.common.loop.Loop;
+import org.flashflow.coord.core.MeasurementRecord.Failed;
+import org.flashflow.coord.core.MeasurementRecord.Second;
+import org.flashflow.coord.core.MeasurementRequest.Assignment;
+import org.flashflow.proto.BwReport;
+import org.flashflow.proto.ConnectToRelay;
+import org.flashflow.proto.ConnectedToRelay;
+import org.flashflow.proto.Failure;
+import org.flashflow.proto.FailureCode;
+import org.flashflow.proto.Go;
+import org.flashflow.torctl.CircEvent;
+import org.flashflow.torctl.FfMeasEvent;
+import org.flashflow.torctl.TorCallback;
+import org.flashflow.torctl.TorFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One measurement's lifecycle (protocol.md section 4), from the first COORD_START_MEAS to its
+ * record. It ends exactly once, completed or failed, and then only waits in {@link
+ * MeasurementPhase#FINISHING} for the {@link Coordinator} to make the record durable; every input
+ * after that is ignored, so late events cannot resurrect it. Owned by the coordinator's loop.
+ */
+final class Measurement {
+  private static final Logger LOG = LoggerFactory.getLogger(Measurement.class);
+
+  /** The newest closed circuits kept while the LAUNCHED reply is on its way. */
+  private static final int MAX_EARLY_CLOSED = 64;
+
+  /** What a measurement needs from its owner. */
+  interface Owner {
+    /** Whether {@code link} is still the connection of its measurer. */
+    boolean isConnected(MeasurerLink link);
+
+    /** The measurement ended; hand {@code record} to the results log. */
+    void ended(Measurement m, MeasurementRecord record, OptionalDouble estimate);
+  }
+
+  private final long id;
+  private final String fp;
+  private final int dur;
+  private final CoordSettings settings;
+  private final Loop loop;
+  private final TorPort tor;
+  private final Owner owner;
+  private final Map<String, MeasurerLink> links = new LinkedHashMap<>();
+  private final Map<String, ConnectToRelay> asked = new LinkedHashMap<>();
+  private final List<Assignment> assignments;
+  private final OptionalLong givenBw;
+  private final Set<String> ready = new HashSet<>();
+  private final Set<String> gone = new HashSet<>();
+  private final Reports reports;
+  private final Map<String, Cancellable> gapTimers = new HashMap<>();
+  private StartCallback startCallback;
+  private MeasurementPhase phase = MeasurementPhase.LAUNCHING;
+  private OptionalLong circId = OptionalLong.empty();
+
+  /**
+   * Circuits that closed while tor's LAUNCHED reply was still on its way. Events reach the loop by
+   * a shorter path than command replies, so tor's "250 LAUNCHED 5" followed at once by "650 CIRC 5
+   * FAILED" can arrive here in the opposite order; the circuit's end must not be lost then.
+   */
+  private final List<CircEvent> closedBeforeLaunched = new ArrayList<>();
+
+  private long beginTs = -1;
+  private Cancellable setupTimer = () -> {};
+  private Cancellable activeTimer = () -> {};
+  private Cancellable bgGapTimer = () -> {};
+
+  Measurement(
+      long id,
+      MeasurementRequest request,
+      Map<String, MeasurerLink> participants,
+      CoordSettings settings,
+      Loop loop,
+      TorPort tor,
+      Owner owner,
+      StartCallback startCallback) {
+    this.id = id;
+    this.fp = request.relayFp();
+    this.dur = settings.measDuration();
+    this.settings = settings;
+    this.loop = loop;
+    this.tor = tor;
+    this.owner = owner;
+    this.startCallback = startCallback;
+    this.assignments = request.assignments();
+    this.givenBw = request.givenBw();
+    List<String> names = new ArrayList<>();
+    for (Assignment a : assignments) {
+      links.put(a.measurerName(), participants.get(a.measurerName()));
+      names.add(a.measurerName());
+    }
+    this.reports = new Reports(dur, names);
+  }
+
+  long id() {
+    return id;
+  }
+
+  String relayFp() {
+    return fp;
+  }
+
+  MeasurementPhase phase() {
+    return phase;
+  }
+
+  boolean ended() {
+    return phase == MeasurementPhase.FINISHING;
+  }
+
+  Set<String> measurerNames() {
+    return Set.copyOf(links.keySet());
+  }
+
+  /** Whether {@code link} is the connection this measurement uses for its measurer. */
+  boolean hasParticipant(MeasurerLink link) {
+    return links.get(link.name()) == link;
+  }
+
+  CoordinatorStatus.MeasurementStatus status() {
+    return new CoordinatorStatus.MeasurementStatus(
+        id, fp, phase, reports.secondsDone(), dur, List.copyOf(links.keySet()));
+  }
+
+  void start() {
+    LOG.info("measurement {} of {} starting with measurers {}", id, fp, names());
+    setupTimer = loop.schedule(settings.setupTimeout(), this::onSetupDeadline);
+    tor.coordStartMeas(id, fp, dur, new Step<>("COORD_START_MEAS", this::onLaunched));
+  }
+
+  private void onLaunched(long circ) {
+    LOG.debug("measurement {}: tor launched circuit {}", id, circ);
+    circId = OptionalLong.of(circ);
+    if (phase == MeasurementPhase.LAUNCHING) {
+      phase = MeasurementPhase.WAITING_FOR_RELAY;
+    }
+    if (startCallback != null) {
+      startCallback.started(id, fp);
+      startCallback = null;
+    }
+    List<CircEvent> early = List.copyOf(closedBeforeLaunched);
+    closedBeforeLaunched.clear();
+    for (CircEvent e : early) {
+      if (e.circId() == circ) {
+        onCirc(e);
+      }
+    }
+  }
+
+  void onCirc(CircEvent e) {
+    if (!ended() && circId.isEmpty() && isClosed(e)) {
+      if (closedBeforeLaunched.size() == MAX_EARLY_CLOSED) {
+        closedBeforeLaunched.remove(0);
+      }
+      closedBeforeLaunched.add(e);
+      return;
+    }
+    if (ended() || circId.isEmpty() || circId.getAsLong() != e.circId()) {
+      return;
+    }
+    LOG.debug("measurement {}: circuit {} {}", id, e.circId(), e.status());
+    boolean closed = isClosed(e);
+    // Once the relay sent all its reports, tor closing the circuit is the normal end.
+    if (closed && !reports.backgroundDone()) {
+      fail(
+          FailReason.CIRC_FAILED,
+          "circuit "
+              + e.circId()
+              + " to the relay "
+              + e.status()
+              + e.reason().map(r -> " (" + r + ")").orElse(""));
+    }
+  }
+
+  private static boolean isClosed(CircEvent e) {
+    return e.status() == CircEvent.CircStatus.FAILED || e.status() == CircEvent.CircStatus.CLOSED;
+  }
+
+  void onFfMeas(FfMeasEvent e) {
+    if (ended()) {
+      LOG.debug("measurement {} already ended; ignoring {}", id, e);
+    } else if (e instanceof FfMeasEvent.ParamsSent) {
+      LOG.debug("measurement {}: parameters sent to the relay", id);
+    } else if (e instanceof FfMeasEvent.ParamsOk ok) {
+      onParamsOk(ok.accepted());
+    } else if (e instanceof FfMeasEvent.BwReport r) {
+      onBackground(r);
+    } else if (e instanceof FfMeasEvent.End end) {
+      onEnd(end.success());
+    } else {
+      throw new AssertionError("unknown FF_MEAS event " + e);
+    }
+  }
+
+  private void onParamsOk(boolean accepted) {
+    if (phase != MeasurementPhase.LAUNCHING && phase != MeasurementPhase.WAITING_FOR_RELAY) {
+      LOG.debug("measurement {}: ignoring repeated PARAMS_OK", id);
+    } else if (!accepted) {
+      fail(FailReason.RELAY_REFUSED, "relay refused the measurement (PARAMS_OK ACCEPTED=FALSE)");
+    } else {
+      LOG.debug("measurement {}: relay accepted; asking measurers {} to connect", id, names());
+      phase = MeasurementPhase.CONNECTING_MEASURERS;
+      for (Assignment a : assignments) {
+        ConnectToRelay msg = new ConnectToRelay(id, fp, a.nCircs(), dur, a.bw());
+        asked.put(a.measurerName(), msg);
+        links.get(a.measurerName()).send(msg);
+      }
+    }
+  }
+
+  private void onEnd(boolean success) {
+    if (!success) {
+      fail(FailReason.TOR_ENDED, "tor ended the measurement (END SUCCESS=FALSE)");
+    } else if (!reports.backgroundDone()) {
+      fail(
+          FailReason.TOR_ENDED,
+          "tor ended the measurement after "
+              + reports.backgroundCount()
+              + " of "
+              + dur
+              + " background reports");
+    } else {
+      LOG.debug("measurement {}: tor's side ended", id);
+    }
+  }
+
+  void onConnected(String measurer, ConnectedToRelay msg) {
+    if (ended()) {
+      return;
+    }
+    ConnectToRelay expected = asked.get(measurer);
+    if (phase != MeasurementPhase.CONNECTING_MEASURERS || ready.contains(measurer)) {
+      LOG.warn(
+          "measurement {}: unexpected ConnectedToRelay from measurer {} in phase {}; dropped",
+          id,
+          measurer,
+          phase);
+    } else if (!msg.orig().equals(expected)) {
+      LOG.warn(
+          "measurement {}: measurer {} confirmed {} but was asked {}",
+          id,
+          measurer,
+          msg.orig(),
+          expected);
+      fail(FailReason.MEASURER_FAILED, "measurer " + measurer + " confirmed other parameters");
+    } else {
+      LOG.debug("measurement {}: measurer {} ready", id, measurer);
+      ready.add(measurer);
+      if (ready.size() == links.size()) {
+        startActive();
+      }
+    }
+  }
+
+  private void startActive() {
+    setupTimer.cancel();
+    phase = MeasurementPhase.STARTING_ACTIVE;
+    activeTimer = loop.schedule(settings.activeTimeout(), this::onActiveDeadline);
+    tor.coordStartMeasActive(
+        id, fp, dur, new Step<>("second COORD_START_MEAS", ignored -> sendGo()));
+  }
+
+  private void sendGo() {
+    LOG.debug("measurement {}: active phase; sending Go to {}", id, names());
+    phase = MeasurementPhase.ACTIVE;
+    for (MeasurerLink link : links.values()) {
+      link.send(new Go(id));
+    }
+    restartBackgroundGap();
+    for (String name : links.keySet()) {
+      restartGap(name);
+    }
+  }
+
+  private void onBackground(FfMeasEvent.BwReport r) {
+    if (phase != MeasurementPhase.STARTING_ACTIVE && phase != MeasurementPhase.ACTIVE) {
+      LOG.debug("measurement {}: background report before the active phase; ignored", id);
+      return;
+    }
+    if (reports.backgroundCount() == 0) {
+      beginTs = loop.now().getEpochSecond();
+    }
+    if (!reports.addBackground(r.sent(), r.recv())) {
+      LOG.debug("measurement {}: extra background report ignored", id);
+      return;
+    }
+    if (phase == MeasurementPhase.ACTIVE) {
+      restartBackgroundGap();
+    }
+    completeIfDone();
+  }
+
+  void onReport(String measurer, BwReport r) {
+    if (ended()) {
+      LOG.debug("measurement {} already ended; ignoring report from {}", id, measurer);
+    } else if (phase != MeasurementPhase.ACTIVE) {
+      LOG.warn("measurement {}: report from measurer {} before Go; dropped", id, measurer);
+    } else if (!reports.addMeasurer(measurer, r.recv())) {
+      LOG.debug("measurement {}: extra report from measurer {} ignored", id, measurer);
+    } else {
+      restartGap(measurer);
+      completeIfDone();
+    }
+  }
+
+  void onMeasurerFailure(String measurer, Failure f) {
+    if (ended()) {
+      return;
+    }
+    gone.add(measurer);
+    String code = f.code() + FailureCode.fromWire(f.code()).map(c -> " (" + c + ")").orElse("");
+    fail(
+        FailReason.MEASURER_FAILED,
+        "measurer "
+            + measurer
+            + " failed: code "
+            + code
+            + f.extraInfo().map(x -> ": " + x).orElse(""));
+  }
+
+  void onMeasurerLost(String measurer, String why) {
+    if (ended()) {
+      return;
+    }
+    gone.add(measurer);
+    fail(FailReason.MEASURER_LOST, "measurer " + measurer + " " + why);
+  }
+
+  private void restartBackgroundGap() {
+    bgGapTimer.cancel();
+    if (!reports.backgroundDone()) {
+      bgGapTimer =
+          loop.schedule(
+              settings.reportTimeout(),
+              () -> onGap("no background report from the relay for " + reportTimeoutText()));
+    }
+  }
+
+  private void restartGap(String measurer) {
+    Cancellable old = gapTimers.remove(measurer);
+    if (old != null) {
+      old.cancel();
+    }
+    if (!reports.measurerDone(measurer)) {
+      gapTimers.put(
+          measurer,
+          loop.schedule(
+              settings.reportTimeout(),
+              () -> onGap("no report from " + measurer + " for " + reportTimeoutText())));
+    }
+  }
+
+  private String reportTimeoutText() {
+    return Durations.format(settings.reportTimeout());
+  }
+
+  private void onGap(String detail) {
+    if (!ended()) {
+      fail(FailReason.REPORTS_STOPPED, detail);
+    }
+  }
+
+  private void onSetupDeadline() {
+    if (ended()) {
+      return;
+    }
+    String after = " after " + Durations.format(settings.setupTimeout());
+    if (phase == MeasurementPhase.CONNECTING_MEASURERS) {
+      List<String> late = new ArrayList<>(links.keySet());
+      late.removeAll(ready);
+      String who = late.size() == 1 ? "measurer " : "measurers ";
+      fail(FailReason.TIMEOUT, who + String.join(", ", late) + " not ready" + after);
+    } else {
+      fail(
+          FailReason.TIMEOUT,
+          "relay did not accept within " + Durations.format(settings.setupTimeout()));
+    }
+  }
+
+  private void onActiveDeadline() {
+    if (!ended()) {
+      fail(
+          FailReason.TIMEOUT,
+          "active phase not complete after "
+              + Durations.format(settings.activeTimeout())
+              + " ("
+              + reports.progress()
+              + ")");
+    }
+  }
+
+  private void completeIfDone() {
+    if (!reports.complete()) {
+      return;
+    }
+    List<Second> seconds = reports.seconds(settings.bgPercent());
+    OptionalDouble estimate = OptionalDouble.of(Estimate.estimate(seconds));
+    LOG.info(
+        "measurement {} of {}: {} Mbit/s (measurers {}{})",
+        id,
+        fp,
+        String.format(Locale.ROOT, "%.2f", estimate.orElse(0) * 8 / 1e6),
+        String.join(",", links.keySet()),
+        Reports.cappingNote(seconds));
+    end(new MeasurementRecord(id, fp, beginTs, seconds, Optional.empty(), givenBw), estimate);
+  }
+
+  /**
+   * Ends the measurement as failed: tells every measurer that was asked to connect, is still
+   * connected and has not failed itself, and answers a pending start request.
+   */
+  void fail(FailReason reason, String detail) {
+    if (ended()) {
+      return;
+    }
+    LOG.info("measurement {} of {} failed: {} {}", id, fp, reason, detail);
+    Failure msg =
+        new Failure(
+            FailureCode.C_MEAS_ABORTED.wireValue(),
+            OptionalLong.of(id),
+            Optional.of(reason + ": " + detail));
+    for (String name : asked.keySet()) {
+      MeasurerLink link = links.get(name);
+      if (!gone.contains(name) && owner.isConnected(link)) {
+        link.send(msg);
+      }
+    }
+    if (startCallback != null) {
+      startCallback.refused("measurement " + id + " of " + fp + " failed: " + detail);
+      startCallback = null;
+    }
+    long ts = beginTs >= 0 ? beginTs : loop.now().getEpochSecond();
+    end(
+        new MeasurementRecord(
+            id, fp, ts, List.of(), Optional.of(new Failed(reason, detail)), givenBw),
+        OptionalDouble.empty());
+  }
+
+  private void end(MeasurementRecord record, OptionalDouble estimate) {
+    phase = MeasurementPhase.FINISHING;
+    setupTimer.cancel();
+    activeTimer.cancel();
+    bgGapTimer.cancel();
+    gapTimers.values().forEach(Cancellable::cancel);
+    gapTimers.clear();
+    owner.ended(this, record, estimate);
+  }
+
+  private String names() {
+    return String.join(",", links.keySet());
+  }
+
+  private static FailReason reasonFor(TorFailure f) {
+    return switch (f.kind()) {
+      case ERROR, MALFORMED -> FailReason.TOR_ERROR;
+      case TIMEOUT -> FailReason.TOR_TIMEOUT;
+      case LOST -> FailReason.TOR_LOST;
+    };
+  }
+
+  /** A tor command's completion that only counts while the measurement has not ended. */
+  private final class Step<T> implements TorCallback<T> {
+    private final String command;
+    private final Consumer<T> next;
+
+    Step(String command, Consumer<T> next) {
+      this.command = command;
+      this.next = next;
+    }
+
+    @Override
+    public void onSuccess(T result) {
+      if (!ended()) {
+        next.accept(result);
+      }
+    }
+
+    @Override
+    public void onError(TorFailure failure) {
+      if (!ended()) {
+        fail(reasonFor(failure), command + ": " + failure.detail());
+      }
+    }
+  }
+}

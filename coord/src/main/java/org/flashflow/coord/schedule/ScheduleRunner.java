@@ -1,0 +1,437 @@
+package org.flashflow.coord.schedule;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import org.flashflow.common.loop.Cancellable;
+import org.flashflow.common.loop.Loop;
+import org.flashflow.coord.core.MeasurementObserver;
+import org.flashflow.coord.core.MeasurementRecord;
+import org.flashflow.coord.core.MeasurementRequest;
+import org.flashflow.coord.core.StartCallback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the {@link Planner} in the coordinator (docs/schedule.md, "Running"): a loop timer fires at
+ * every slot start, recomputed from the clock each time so that late wake-ups and clock steps do no
+ * harm; at a period start it makes the period's schedule from the filtered consensus and the latest
+ * estimates, then starts the slot's measurements. Every change that matters (a slot handed out, a
+ * measurement ended) is saved to the state file off the loop, and {@link #start} resumes from it.
+ *
+ * <p>Owned by the loop: every method runs there; file work goes to {@code io} and posts back.
+ */
+public final class ScheduleRunner implements MeasurementObserver {
+  private static final Logger log = LoggerFactory.getLogger(ScheduleRunner.class);
+
+  /** The part of the coordinator core the schedule uses ({@code Coordinator} in production). */
+  public interface Core {
+    void startMeasurement(MeasurementRequest request, StartCallback callback);
+
+    /** Names of the measurers connected now. */
+    Set<String> connectedMeasurers();
+  }
+
+  /**
+   * The relays to schedule: the consensus, filtered, with each relay's latest estimate. Called on
+   * the loop; {@code done} runs on the loop, with empty (and a WARN logged) when there is no
+   * consensus to use yet.
+   */
+  @FunctionalInterface
+  public interface RelaySource {
+    void relays(Consumer<Optional<List<Planner.Relay>>> done);
+  }
+
+  /** Where the schedule survives restarts. Blocking: called on the I/O executor only. */
+  public interface StateStore {
+    /** The saved state; empty if none, or if it was unusable (then moved aside, with an ERROR). */
+    Optional<ScheduleState> load();
+
+    void save(ScheduleState state) throws IOException;
+
+    /** The saved state cannot be used ({@code why}): move it aside with an ERROR. */
+    void moveAside(String why);
+  }
+
+  private final Loop loop;
+  private final ScheduleSettings settings;
+  private final SlotClock clock;
+  private final Core core;
+  private final RelaySource relays;
+  private final StateStore store;
+  private final Executor io;
+  private final Random random;
+  private final int refreshSlots;
+  private final Set<String> warnedUnconfigured = new TreeSet<>();
+  private Planner planner;
+  private Cancellable timer;
+  private Instant nextTick;
+  private boolean started;
+  private boolean stopped;
+  private boolean fetching;
+  private int slotsSinceRefresh;
+  private boolean saving;
+  private boolean dirty;
+
+  /**
+   * @param refreshEvery how often, within a period, the consensus is read again to add relays that
+   *     appeared and drop those that left (at least once a slot)
+   */
+  public ScheduleRunner(
+      Loop loop,
+      ScheduleSettings settings,
+      Core core,
+      RelaySource relays,
+      StateStore store,
+      Executor io,
+      Random random,
+      Duration refreshEvery) {
+    this.loop = Objects.requireNonNull(loop, "loop");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.clock = settings.clock();
+    this.core = Objects.requireNonNull(core, "core");
+    this.relays = Objects.requireNonNull(relays, "relays");
+    this.store = Objects.requireNonNull(store, "store");
+    this.io = Objects.requireNonNull(io, "io");
+    this.random = Objects.requireNonNull(random, "random");
+    long slotNanos = clock.slot().toNanos();
+    this.refreshSlots =
+        (int) Math.max(1, Math.min(Integer.MAX_VALUE, refreshEvery.toNanos() / slotNanos));
+  }
+
+  /**
+   * Reads the state file (off the loop), resumes its period if it is the current one, arms the
+   * timer.
+   */
+  public void start() {
+    loop.checkInLoop();
+    if (started) {
+      return;
+    }
+    started = true;
+    try {
+      io.execute(
+          () -> {
+            Optional<ScheduleState> state;
+            try {
+              state = store.load();
+            } catch (RuntimeException e) {
+              log.error("reading the schedule state failed; starting a new schedule", e);
+              state = Optional.empty();
+            }
+            Optional<ScheduleState> loaded = state;
+            loop.execute(() -> resume(loaded));
+          });
+    } catch (RejectedExecutionException e) {
+      log.debug("schedule not started: shutting down");
+    }
+  }
+
+  private void resume(Optional<ScheduleState> state) {
+    if (stopped) {
+      return;
+    }
+    Instant now = loop.now();
+    if (state.isPresent()) {
+      ScheduleState s = state.get();
+      try {
+        Planner p = Planner.restore(settings, random, s, now);
+        if (p.isCurrent(now)) {
+          planner = p;
+          log.info(
+              "resuming the schedule of period {} from the state file: {}",
+              s.period(),
+              countsText(p.counts()));
+          saveSoon();
+        } else {
+          log.info(
+              "the state file holds period {}, now is period {}: a new schedule at the next slot",
+              s.period(),
+              clock.periodIndex(now));
+        }
+      } catch (RuntimeException e) {
+        String why = "does not fit the schedule settings (" + e.getMessage() + ")";
+        ioQuietly(() -> store.moveAside(why));
+      }
+    }
+    arm(now);
+  }
+
+  /** No timer, no start, no save after this but one last save of the schedule as it stands. */
+  public void stop() {
+    loop.checkInLoop();
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    if (timer != null) {
+      timer.cancel();
+      timer = null;
+    }
+    if (planner != null) {
+      // Measurements still running are saved as running: a restart plans them again without
+      // counting an attempt. The I/O executor runs tasks in order, so this is the last save.
+      ScheduleState last = planner.snapshot();
+      ioQuietly(() -> saveQuietly(last));
+    }
+  }
+
+  private void arm(Instant now) {
+    if (stopped) {
+      return;
+    }
+    nextTick = clock.nextSlotStart(now);
+    timer = loop.schedule(Duration.between(now, nextTick), this::tick);
+  }
+
+  private void tick() {
+    timer = null;
+    if (stopped) {
+      return;
+    }
+    Instant now = loop.now();
+    boolean plan = planner == null || !planner.isCurrent(now);
+    slotsSinceRefresh++;
+    boolean refresh = !plan && slotsSinceRefresh >= refreshSlots;
+    if ((plan || refresh) && !fetching) {
+      fetching = true;
+      relays.relays(
+          list -> {
+            fetching = false;
+            relaysArrived(list);
+          });
+    } else if (!plan) {
+      runDue();
+    }
+    arm(loop.now());
+  }
+
+  private void relaysArrived(Optional<List<Planner.Relay>> list) {
+    if (stopped) {
+      return;
+    }
+    Instant now = loop.now();
+    if (planner == null || !planner.isCurrent(now)) {
+      if (list.isEmpty()) {
+        log.warn(
+            "no schedule for period {} yet; trying again at the next slot", clock.periodIndex(now));
+        return;
+      }
+      if (planner == null) {
+        planner = new Planner(settings, random);
+      }
+      planner.newPeriod(now, list.get(), planMeasurers());
+      slotsSinceRefresh = 0;
+    } else if (list.isPresent()) {
+      Map<String, Integer> added = planner.consensusChanged(now, list.get());
+      slotsSinceRefresh = 0;
+      if (!added.isEmpty()) {
+        log.info(
+            "{} relay(s) new in the consensus placed in the schedule: {}", added.size(), added);
+      }
+    }
+    runDue();
+  }
+
+  /** The configured measurers, and the connected ones without an entry (default capacity). */
+  private Set<String> planMeasurers() {
+    Set<String> connected = core.connectedMeasurers();
+    for (String name : settings.capacities().unconfigured(connected)) {
+      if (warnedUnconfigured.add(name)) {
+        log.warn(
+            "measurer {} has no line in [measurers]: planning with the default capacity of {}"
+                + " bytes/s",
+            name,
+            settings.capacities().defaultCapacity());
+      }
+    }
+    Set<String> names = new TreeSet<>(settings.capacities().configured().keySet());
+    names.addAll(connected);
+    return names;
+  }
+
+  private void runDue() {
+    Instant now = loop.now();
+    Planner p = planner;
+    Planner.Due due = p.due(now, core.connectedMeasurers());
+    due.deferred()
+        .forEach((fp, why) -> log.info("relay {} not measured in this slot: {}", fp, why));
+    for (Start s : due.starts()) {
+      String fp = s.relayFp();
+      log.info(
+          "slot {}: measuring relay {} ({}) with {} bytes/s from {}",
+          s.slot(),
+          fp,
+          s.kind(),
+          s.given(),
+          names(s.request()));
+      core.startMeasurement(
+          s.request(),
+          new StartCallback() {
+            @Override
+            public void started(long measId, String relayFp) {
+              log.debug("scheduled measurement of {} started as meas_id {}", relayFp, measId);
+            }
+
+            @Override
+            public void refused(String reason) {
+              if (!stopped && planner == p && p.isRunning(fp)) {
+                Planner.Followup f = p.refused(loop.now(), fp, reason);
+                log.info(
+                    "scheduled measurement of {} refused ({}): {}", fp, reason, followupText(f));
+                saveSoon();
+              }
+            }
+          });
+    }
+    saveSoon();
+  }
+
+  @Override
+  public void measurementEnded(MeasurementRecord record, OptionalDouble estimate) {
+    loop.checkInLoop();
+    String fp = record.relayFp();
+    if (stopped || planner == null || !planner.isRunning(fp)) {
+      return;
+    }
+    Planner.Followup f = planner.ended(loop.now(), fp, Outcome.of(record, estimate));
+    log.info("scheduled measurement {} of {} ended: {}", record.measId(), fp, followupText(f));
+    saveSoon();
+  }
+
+  private static String followupText(Planner.Followup f) {
+    String next =
+        f.slot().isPresent()
+            ? " again in slot " + f.slot().getAsInt() + " (" + f.kind().orElseThrow() + ")"
+            : "";
+    return f.state() + next + (f.detail().isEmpty() ? "" : ": " + f.detail());
+  }
+
+  // ---- state file -------------------------------------------------------------------------
+
+  private void saveSoon() {
+    if (stopped || planner == null) {
+      return;
+    }
+    dirty = true;
+    if (!saving) {
+      flush();
+    }
+  }
+
+  private void flush() {
+    if (!dirty || stopped || planner == null) {
+      return;
+    }
+    dirty = false;
+    saving = true;
+    ScheduleState state = planner.snapshot();
+    boolean queued =
+        ioQuietly(
+            () -> {
+              saveQuietly(state);
+              loop.execute(
+                  () -> {
+                    saving = false;
+                    flush();
+                  });
+            });
+    if (!queued) {
+      saving = false;
+    }
+  }
+
+  private void saveQuietly(ScheduleState state) {
+    try {
+      store.save(state);
+    } catch (IOException | RuntimeException e) {
+      log.error("cannot save the schedule state: {}", e.toString());
+    }
+  }
+
+  private boolean ioQuietly(Runnable task) {
+    try {
+      io.execute(task);
+      return true;
+    } catch (RejectedExecutionException e) {
+      log.debug("schedule state not saved: shutting down");
+      return false;
+    }
+  }
+
+  // ---- status -----------------------------------------------------------------------------
+
+  /** Lines for {@code status}: period, slots done and left, relays by state, next slot. */
+  public List<String> statusLines() {
+    loop.checkInLoop();
+    List<String> lines = new ArrayList<>();
+    Instant now = loop.now();
+    if (planner == null || !planner.isCurrent(now)) {
+      lines.add(
+          "schedule: period "
+              + clock.periodIndex(now)
+              + " not planned yet; next slot "
+              + (nextTick == null ? "(starting)" : nextTick.toString()));
+      return lines;
+    }
+    ScheduleState s = planner.snapshot();
+    int total = clock.slotsInPeriod();
+    lines.add(
+        "schedule: period "
+            + s.period()
+            + " from "
+            + clock.periodStart(s.period())
+            + ", slots "
+            + s.nextDue()
+            + " done, "
+            + (total - s.nextDue())
+            + " left, next slot "
+            + (nextTick == null ? "(stopped)" : nextTick.toString()));
+    lines.add("schedule relays: " + countsText(planner.counts()));
+    return lines;
+  }
+
+  private static String countsText(Map<Planner.State, Integer> c) {
+    int measured = get(c, Planner.State.DONE) + get(c, Planner.State.LIMITED_AT_MAX);
+    int running = get(c, Planner.State.RUNNING);
+    int pending = get(c, Planner.State.PLANNED) + running;
+    return measured
+        + " measured, "
+        + get(c, Planner.State.GAVE_UP)
+        + " failed, "
+        + pending
+        + " pending ("
+        + running
+        + " running), "
+        + get(c, Planner.State.UNPLACED)
+        + " unplaced, "
+        + get(c, Planner.State.DROPPED)
+        + " dropped";
+  }
+
+  private static int get(Map<Planner.State, Integer> c, Planner.State s) {
+    return c.getOrDefault(s, 0);
+  }
+
+  /** For tests: the planner, if a schedule was made or resumed. */
+  Optional<Planner> planner() {
+    return Optional.ofNullable(planner);
+  }
+
+  static Collection<String> names(MeasurementRequest r) {
+    return r.assignments().stream().map(MeasurementRequest.Assignment::measurerName).toList();
+  }
+}

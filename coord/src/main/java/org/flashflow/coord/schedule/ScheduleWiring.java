@@ -1,0 +1,59 @@
+package org.flashflow.coord.schedule;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+import org.flashflow.common.loop.Loop;
+import org.flashflow.coord.core.Coordinator;
+import org.flashflow.coord.core.CoordinatorStatus;
+import org.flashflow.coord.core.MeasurementRequest;
+import org.flashflow.coord.core.StartCallback;
+import org.flashflow.coord.core.TorPort;
+import org.flashflow.coord.v3bw.V3bwService;
+
+/** Builds the daemon's {@link ScheduleRunner} from its parts; kept out of the daemon class. */
+public final class ScheduleWiring {
+  /** How often the consensus is read again within a period, for relays that came or went. */
+  static final Duration CONSENSUS_REFRESH = Duration.ofMinutes(10);
+
+  private ScheduleWiring() {}
+
+  public static ScheduleRunner runner(
+      ScheduleConfig config,
+      Loop loop,
+      Coordinator coordinator,
+      TorPort tor,
+      V3bwService v3bw,
+      Executor io,
+      Clock clock) {
+    ScheduleRunner.Core core =
+        new ScheduleRunner.Core() {
+          @Override
+          public void startMeasurement(MeasurementRequest request, StartCallback callback) {
+            coordinator.startMeasurement(request, callback);
+          }
+
+          @Override
+          public Set<String> connectedMeasurers() {
+            Set<String> names = new TreeSet<>();
+            for (CoordinatorStatus.MeasurerStatus m : coordinator.status().measurers()) {
+              names.add(m.name());
+            }
+            return names;
+          }
+        };
+    return new ScheduleRunner(
+        loop,
+        config.settings(),
+        core,
+        new ConsensusRelays(tor, config.filter(), v3bw::latestEstimates),
+        new StateFile(
+            config.stateFile(), config.settings().period(), config.settings().slot(), clock),
+        io,
+        new SecureRandom(),
+        CONSENSUS_REFRESH);
+  }
+}

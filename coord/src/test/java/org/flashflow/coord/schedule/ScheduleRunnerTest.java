@@ -1,0 +1,320 @@
+package org.flashflow.coord.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.flashflow.common.loop.ManualLoop;
+import org.flashflow.coord.core.MeasurementRecord;
+import org.flashflow.coord.core.MeasurementRequest;
+import org.flashflow.coord.core.StartCallback;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The schedule runner with virtual time, a fake core (measurements take 20 s and complete well
+ * below the capacity given) and the real state file: whole periods, restarts from the state file, a
+ * corrupt state file.
+ */
+class ScheduleRunnerTest {
+  private static final Duration PERIOD = Duration.ofMinutes(10);
+  private static final Duration SLOT = Duration.ofSeconds(30);
+  private static final Duration MEASUREMENT = Duration.ofSeconds(20);
+
+  /** 5 s into a period: the first slot is already under way, the schedule starts at slot 1. */
+  private static final Instant T0 = Instant.parse("2030-01-01T00:00:05Z");
+
+  private static final long MB = 1_000_000;
+  private static final ScheduleSettings SETTINGS =
+      new ScheduleSettings(
+          PERIOD,
+          SLOT,
+          2.25,
+          10,
+          ScheduleSettings.LIMIT_FRACTION,
+          true,
+          ScheduleSettings.Prior.ADVERTISED,
+          ScheduleSettings.MAX_ATTEMPTS,
+          // 5 MB/s in all: two relays of 1 MB/s (2.25 MB/s each) per slot.
+          new Capacities(Map.of("alice", 5 * MB / 2, "bob", 5 * MB / 2), 100));
+
+  @TempDir Path dir;
+
+  private static final List<String> FPS = fingerprints(10);
+
+  private static List<String> fingerprints(int n) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(String.format(Locale.ROOT, "%040X", 0xA0 + i));
+    }
+    return out;
+  }
+
+  /** A coordinator core that measures in 20 s of virtual time, refusing the relays told. */
+  static final class FakeCore implements ScheduleRunner.Core {
+    final ManualLoop loop;
+    final Set<String> connected = new TreeSet<>(Set.of("alice", "bob"));
+    final Set<String> refuseOnce = new HashSet<>();
+    final List<String> started = new ArrayList<>();
+    final List<String> completed = new ArrayList<>();
+    final Map<String, Instant> startedAt = new HashMap<>();
+    ScheduleRunner runner;
+    private long nextId = 1;
+
+    FakeCore(ManualLoop loop) {
+      this.loop = loop;
+    }
+
+    @Override
+    public void startMeasurement(MeasurementRequest request, StartCallback callback) {
+      String fp = request.relayFp();
+      if (refuseOnce.remove(fp)) {
+        callback.refused("relay " + fp + " is busy");
+        return;
+      }
+      long id = nextId++;
+      started.add(fp);
+      startedAt.put(fp, loop.now());
+      callback.started(id, fp);
+      long given = request.assignments().stream().mapToLong(a -> a.bw().orElseThrow()).sum();
+      List<Long> recv = request.assignments().stream().map(a -> a.bw().getAsLong() / 2).toList();
+      loop.schedule(
+          MEASUREMENT,
+          () -> {
+            completed.add(fp);
+            MeasurementRecord record =
+                new MeasurementRecord(
+                    id,
+                    fp,
+                    loop.now().getEpochSecond(),
+                    List.of(new MeasurementRecord.Second(recv, 0, 0)),
+                    Optional.empty());
+            runner.measurementEnded(record, OptionalDouble.of(given / 2.0));
+          });
+    }
+
+    @Override
+    public Set<String> connectedMeasurers() {
+      return Set.copyOf(connected);
+    }
+  }
+
+  private static List<Planner.Relay> relays() {
+    return FPS.stream()
+        .map(fp -> new Planner.Relay(fp, OptionalDouble.empty(), OptionalLong.of(MB)))
+        .toList();
+  }
+
+  private Path stateFile() {
+    return dir.resolve("state.json");
+  }
+
+  private StateFile store(ManualLoop loop) {
+    return new StateFile(stateFile(), PERIOD, SLOT, Clock.fixed(loop.now(), ZoneOffset.UTC));
+  }
+
+  private ScheduleRunner runner(ManualLoop loop, FakeCore core, long seed) {
+    ScheduleRunner r =
+        new ScheduleRunner(
+            loop,
+            SETTINGS,
+            core,
+            done -> done.accept(Optional.of(relays())),
+            store(loop),
+            Runnable::run,
+            new Random(seed),
+            Duration.ofMinutes(5));
+    core.runner = r;
+    return r;
+  }
+
+  private static Instant periodEnd(Instant t) {
+    long p = PERIOD.toSeconds();
+    return Instant.ofEpochSecond((t.getEpochSecond() / p + 1) * p);
+  }
+
+  @Test
+  void everyRelayIsMeasuredOncePerPeriod() throws IOException {
+    ManualLoop loop = new ManualLoop(T0);
+    FakeCore core = new FakeCore(loop);
+    ScheduleRunner r = runner(loop, core, 1);
+    r.start();
+    loop.runPending();
+    assertTrue(r.statusLines().get(0).contains("not planned yet"), r.statusLines().toString());
+
+    loop.advance(Duration.between(T0, periodEnd(T0)).minusSeconds(1));
+    assertEquals(new TreeSet<>(FPS), new TreeSet<>(core.started), core.started.toString());
+    assertEquals(FPS.size(), core.started.size(), "each relay once: " + core.started);
+    assertEquals(FPS.size(), core.completed.size());
+    // Two per slot, from slot 1 on (slot 0 had begun when the schedule was made).
+    for (Instant at : core.startedAt.values()) {
+      long into = at.getEpochSecond() % PERIOD.toSeconds();
+      assertEquals(0, into % SLOT.toSeconds(), at.toString());
+      assertTrue(into >= 30 && into <= 150, at.toString());
+    }
+    List<String> status = r.statusLines();
+    assertTrue(status.get(0).contains("slots 20 done, 0 left"), status.toString());
+    assertTrue(
+        status.get(1).contains("10 measured, 0 failed, 0 pending (0 running)"), status.toString());
+    assertTrue(Files.readString(stateFile()).contains("\"DONE\""));
+
+    // The next period: a new schedule, and every relay once more.
+    loop.advance(PERIOD);
+    assertEquals(2 * FPS.size(), core.started.size(), core.started.toString());
+    for (String fp : FPS) {
+      assertEquals(2, core.started.stream().filter(fp::equals).count(), fp);
+    }
+  }
+
+  @Test
+  void refusedMeasurementIsRetriedInALaterSlot() {
+    ManualLoop loop = new ManualLoop(T0);
+    FakeCore core = new FakeCore(loop);
+    core.refuseOnce.addAll(FPS.subList(0, 3));
+    ScheduleRunner r = runner(loop, core, 2);
+    r.start();
+    loop.advance(Duration.between(T0, periodEnd(T0)).minusSeconds(1));
+    assertEquals(new TreeSet<>(FPS), new TreeSet<>(core.completed));
+    assertEquals(FPS.size(), core.started.size(), core.started.toString());
+    assertTrue(
+        r.statusLines().get(1).contains("10 measured, 0 failed"), r.statusLines().toString());
+    Planner p = r.planner().orElseThrow();
+    for (String fp : FPS.subList(0, 3)) {
+      assertEquals(1, p.entry(fp).orElseThrow().attempts(), fp);
+    }
+  }
+
+  @Test
+  void restartFromTheStateFileRepeatsNothingAndKeepsThePlan() throws IOException {
+    ManualLoop loop = new ManualLoop(T0);
+    FakeCore core = new FakeCore(loop);
+    ScheduleRunner r = runner(loop, core, 3);
+    r.start();
+    // Slots 1..3 handed out (6 relays); slot 3's two are running; then kill -9: nothing more.
+    loop.advance(Duration.ofSeconds(95));
+    assertEquals(6, core.started.size(), core.started.toString());
+    assertEquals(4, core.completed.size(), core.completed.toString());
+    ScheduleState saved = r.planner().orElseThrow().snapshot();
+    Map<String, Integer> plannedSlots = new HashMap<>();
+    for (ScheduleState.Entry e : saved.entries()) {
+      if (e.state() == Planner.State.PLANNED) {
+        plannedSlots.put(e.fp(), e.slot());
+      }
+    }
+    assertEquals(4, plannedSlots.size(), saved.toString());
+
+    // A new process: new loop at the same time, new core, the same state file.
+    ManualLoop loop2 = new ManualLoop(loop.now());
+    FakeCore core2 = new FakeCore(loop2);
+    ScheduleRunner r2 = runner(loop2, core2, 4);
+    r2.start();
+    loop2.runPending();
+    Planner restored = r2.planner().orElseThrow();
+    plannedSlots.forEach(
+        (fp, slot) -> assertEquals(slot, restored.entry(fp).orElseThrow().slot(), "slot of " + fp));
+    assertTrue(
+        r2.statusLines().get(1).contains("4 measured, 0 failed, 6 pending"),
+        r2.statusLines().toString());
+
+    loop2.advance(Duration.between(loop2.now(), periodEnd(T0)).minusSeconds(1));
+    Set<String> again = new HashSet<>(core2.started);
+    again.retainAll(core.completed);
+    assertTrue(again.isEmpty(), "finished measurements repeated: " + again);
+    Set<String> all = new TreeSet<>(core.completed);
+    all.addAll(core2.completed);
+    assertEquals(new TreeSet<>(FPS), all);
+    assertEquals(6, core2.started.size(), "the 4 planned and the 2 that died: " + core2.started);
+    assertTrue(r2.statusLines().get(1).contains("10 measured"), r2.statusLines().toString());
+  }
+
+  @Test
+  void gracefulStopSavesRunningMeasurementsAsRunning() {
+    ManualLoop loop = new ManualLoop(T0);
+    FakeCore core = new FakeCore(loop);
+    ScheduleRunner r = runner(loop, core, 5);
+    r.start();
+    loop.advance(Duration.ofSeconds(35));
+    assertEquals(2, core.started.size());
+    r.stop();
+    loop.advance(Duration.ofSeconds(60)); // the core fails them; the stopped runner ignores it
+    assertEquals(2, core.started.size(), "no start after stop");
+
+    ManualLoop loop2 = new ManualLoop(loop.now());
+    FakeCore core2 = new FakeCore(loop2);
+    ScheduleRunner r2 = runner(loop2, core2, 6);
+    r2.start();
+    loop2.runPending();
+    Planner p = r2.planner().orElseThrow();
+    for (String fp : core.started) {
+      var e = p.entry(fp).orElseThrow();
+      assertEquals(Planner.State.PLANNED, e.state(), e.toString());
+      assertEquals(0, e.attempts(), "a restart counts no attempt: " + e);
+    }
+  }
+
+  @Test
+  void corruptStateFileIsMovedAsideAndAFreshScheduleMade() throws IOException {
+    Files.writeString(stateFile(), "{\"version\": 1, \"schedule\": [", StandardCharsets.UTF_8);
+    ManualLoop loop = new ManualLoop(T0);
+    FakeCore core = new FakeCore(loop);
+    ScheduleRunner r = runner(loop, core, 7);
+    r.start();
+    loop.runPending();
+    List<Path> aside;
+    try (Stream<Path> s = Files.list(dir)) {
+      aside = s.filter(p -> p.getFileName().toString().startsWith("state.json.corrupt-")).toList();
+    }
+    assertEquals(1, aside.size(), "moved aside");
+    assertTrue(Files.readString(aside.get(0)).startsWith("{\"version\": 1"));
+    assertFalse(Files.exists(stateFile()));
+    assertTrue(r.planner().isEmpty());
+
+    loop.advance(Duration.ofSeconds(30));
+    assertEquals(2, core.started.size(), "a fresh schedule started at the next slot");
+    String saved = Files.readString(stateFile());
+    assertTrue(saved.contains("\"RUNNING\""), saved);
+  }
+
+  @Test
+  void stateOfAnotherPeriodOrOtherSlotLengthIsNotResumed() throws IOException {
+    ManualLoop loop = new ManualLoop(T0);
+    FakeCore core = new FakeCore(loop);
+    ScheduleRunner r = runner(loop, core, 8);
+    r.start();
+    loop.advance(Duration.ofSeconds(40));
+    assertTrue(Files.exists(stateFile()));
+
+    ManualLoop later = new ManualLoop(T0.plus(PERIOD));
+    FakeCore core2 = new FakeCore(later);
+    ScheduleRunner r2 = runner(later, core2, 9);
+    r2.start();
+    later.runPending();
+    assertTrue(r2.planner().isEmpty(), "an older period's schedule is not resumed");
+
+    StateFile otherSlot =
+        new StateFile(stateFile(), PERIOD, Duration.ofSeconds(60), Clock.systemUTC());
+    assertTrue(otherSlot.load().isEmpty());
+    assertTrue(Files.exists(stateFile()), "not corrupt, so not moved aside");
+  }
+}
