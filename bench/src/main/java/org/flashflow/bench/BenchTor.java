@@ -10,11 +10,11 @@ import java.util.concurrent.TimeUnit;
 import org.flashflow.common.loop.Loop;
 import org.flashflow.coord.core.Coordinator;
 import org.flashflow.coord.core.TorPort;
-import org.flashflow.torctl.CircEvent;
-import org.flashflow.torctl.FfMeasEvent;
-import org.flashflow.torctl.RouterStatus;
-import org.flashflow.torctl.TorCallback;
-import org.flashflow.torctl.TorEvent;
+import org.flashflow.torctl.model.CircEvent;
+import org.flashflow.torctl.model.FfMeasEvent;
+import org.flashflow.torctl.model.RouterStatus;
+import org.flashflow.torctl.model.TorCallback;
+import org.flashflow.torctl.model.TorEvent;
 
 /**
  * The one fake of the coordinator load harness: a FlashFlow-capable tor that answers every command

@@ -31,7 +31,7 @@ import org.flashflow.coord.core.CoordSettings;
 import org.flashflow.coord.core.Coordinator;
 import org.flashflow.coord.measurer.MeasurerServer;
 import org.flashflow.coord.results.ResultsLogWriter;
-import org.flashflow.torctl.TorState;
+import org.flashflow.torctl.model.TorState;
 
 /**
  * Coordinator load harness (prints numbers; not a test). Wires the real coordinator in-process the

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import org.flashflow.coord.core.MeasurementRecord;
 import org.flashflow.coord.results.ResultsLogFormat;
 import org.flashflow.coord.v3bw.ConsensusStore;
-import org.flashflow.torctl.RouterStatus;
+import org.flashflow.torctl.model.RouterStatus;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -16,11 +16,11 @@ import org.flashflow.proto.ConnectedToRelay;
 import org.flashflow.proto.Failure;
 import org.flashflow.proto.FailureCode;
 import org.flashflow.proto.Message;
-import org.flashflow.torctl.CircEvent;
-import org.flashflow.torctl.CircEvent.CircStatus;
-import org.flashflow.torctl.FfMeasEvent;
-import org.flashflow.torctl.TorCallback;
-import org.flashflow.torctl.TorFailure;
+import org.flashflow.torctl.model.CircEvent;
+import org.flashflow.torctl.model.CircEvent.CircStatus;
+import org.flashflow.torctl.model.FfMeasEvent;
+import org.flashflow.torctl.model.TorCallback;
+import org.flashflow.torctl.model.TorFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

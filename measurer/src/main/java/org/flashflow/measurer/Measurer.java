@@ -17,11 +17,11 @@ import org.flashflow.proto.Failure;
 import org.flashflow.proto.FailureCode;
 import org.flashflow.proto.Go;
 import org.flashflow.proto.Message;
-import org.flashflow.torctl.CircEvent;
-import org.flashflow.torctl.CircEvent.CircStatus;
-import org.flashflow.torctl.FfMeasEvent;
-import org.flashflow.torctl.TorEvent;
-import org.flashflow.torctl.TorState;
+import org.flashflow.torctl.model.CircEvent;
+import org.flashflow.torctl.model.CircEvent.CircStatus;
+import org.flashflow.torctl.model.FfMeasEvent;
+import org.flashflow.torctl.model.TorEvent;
+import org.flashflow.torctl.model.TorState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package org.flashflow.measurer;
 
 import java.util.List;
-import org.flashflow.torctl.TorState;
+import org.flashflow.torctl.model.TorState;
 
 /**
  * A snapshot of the measurer core, for log lines and tests; immutable, so it may leave the loop.

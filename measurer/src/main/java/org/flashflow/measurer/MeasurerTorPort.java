@@ -2,7 +2,7 @@ package org.flashflow.measurer;
 
 import java.util.List;
 import java.util.OptionalLong;
-import org.flashflow.torctl.TorCallback;
+import org.flashflow.torctl.model.TorCallback;
 
 /**
  * The tor commands the measurer core needs, asynchronous so that the loop never waits on tor.

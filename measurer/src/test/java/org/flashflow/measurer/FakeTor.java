@@ -3,7 +3,7 @@ package org.flashflow.measurer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import org.flashflow.torctl.TorCallback;
+import org.flashflow.torctl.model.TorCallback;
 
 /** A {@link MeasurerTorPort} that records commands; the test completes them by hand. */
 final class FakeTor implements MeasurerTorPort {

@@ -13,10 +13,10 @@ import org.flashflow.proto.Failure;
 import org.flashflow.proto.FailureCode;
 import org.flashflow.proto.Go;
 import org.flashflow.proto.Message;
-import org.flashflow.torctl.CircEvent;
-import org.flashflow.torctl.CircEvent.CircStatus;
-import org.flashflow.torctl.FfMeasEvent;
-import org.flashflow.torctl.TorState;
+import org.flashflow.torctl.model.CircEvent;
+import org.flashflow.torctl.model.CircEvent.CircStatus;
+import org.flashflow.torctl.model.FfMeasEvent;
+import org.flashflow.torctl.model.TorState;
 
 /** A measurer core on virtual time with a fake tor and a fake coordinator link, tor READY. */
 final class Fixture {

@@ -12,9 +12,9 @@ import org.flashflow.proto.ConnectToRelay;
 import org.flashflow.proto.ConnectedToRelay;
 import org.flashflow.proto.Failure;
 import org.flashflow.proto.FailureCode;
-import org.flashflow.torctl.CircEvent.CircStatus;
-import org.flashflow.torctl.TorFailure;
-import org.flashflow.torctl.TorState;
+import org.flashflow.torctl.model.CircEvent.CircStatus;
+import org.flashflow.torctl.model.TorFailure;
+import org.flashflow.torctl.model.TorState;
 import org.junit.jupiter.api.Test;
 
 /** Every Failure the measurer sends, with its code, and cleanup on every way out. */

@@ -13,8 +13,8 @@ import org.flashflow.proto.ConnectToRelay;
 import org.flashflow.proto.ConnectedToRelay;
 import org.flashflow.proto.FailureCode;
 import org.flashflow.proto.Message;
-import org.flashflow.torctl.CircEvent.CircStatus;
-import org.flashflow.torctl.TorState;
+import org.flashflow.torctl.model.CircEvent.CircStatus;
+import org.flashflow.torctl.model.TorState;
 import org.junit.jupiter.api.Test;
 
 /** Whole measurements through the core, on virtual time: circuits, Go, reports, END. */

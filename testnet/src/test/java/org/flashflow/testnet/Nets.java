@@ -8,10 +8,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.flashflow.testnet.TestnetConfig.AuthMode;
-import org.flashflow.torctl.TorControlSettings;
-import org.flashflow.torctl.TorEndpoint;
-import org.flashflow.torctl.TorEvent;
-import org.flashflow.torctl.TorEventListener;
+import org.flashflow.torctl.client.TorControlSettings;
+import org.flashflow.torctl.client.TorEventListener;
+import org.flashflow.torctl.model.TorEndpoint;
+import org.flashflow.torctl.model.TorEvent;
 
 /** Test networks and a recording event listener. */
 public final class Nets {

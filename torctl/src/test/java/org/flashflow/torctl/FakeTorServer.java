@@ -23,15 +23,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.flashflow.torctl.client.TorAuthenticator;
+import org.flashflow.torctl.model.TorEndpoint;
 
 /**
  * A scripted tor control port on 127.0.0.1 for tests: answers PROTOCOLINFO, AUTHCHALLENGE and
  * AUTHENTICATE like tor does (including the SAFECOOKIE HMAC check and closing after 514/515), and
  * every other command from a table of canned replies. Can push 650 events and drop connections.
  */
-final class FakeTorServer implements AutoCloseable {
+public final class FakeTorServer implements AutoCloseable {
   /** A reply that is never sent: the command hangs. */
-  static final String SILENCE = "<silence>";
+  public static final String SILENCE = "<silence>";
 
   private final ServerSocket server;
   private final String methods;
@@ -40,13 +42,13 @@ final class FakeTorServer implements AutoCloseable {
   private final String password;
   private final Map<String, String> replies = new ConcurrentHashMap<>();
   private final List<Conn> conns = new CopyOnWriteArrayList<>();
-  final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+  public final BlockingQueue<String> received = new LinkedBlockingQueue<>();
 
   /**
    * @param methods PROTOCOLINFO's METHODS value, e.g. {@code COOKIE,SAFECOOKIE}
    * @param cookie the cookie tor would hold (may differ from the file the client reads)
    */
-  FakeTorServer(String methods, byte[] cookie, Path cookieFile, String password)
+  public FakeTorServer(String methods, byte[] cookie, Path cookieFile, String password)
       throws IOException {
     this.methods = methods;
     this.cookie = cookie.clone();
@@ -59,21 +61,21 @@ final class FakeTorServer implements AutoCloseable {
     t.start();
   }
 
-  static FakeTorServer nullAuth() throws IOException {
+  public static FakeTorServer nullAuth() throws IOException {
     return new FakeTorServer("NULL", new byte[32], null, null);
   }
 
-  TorEndpoint endpoint() {
+  public TorEndpoint endpoint() {
     return new TorEndpoint.Tcp("127.0.0.1", server.getLocalPort());
   }
 
   /** Canned reply lines (CRLF-separated, without the last CRLF) for an exact command line. */
-  void reply(String command, String reply) {
+  public void reply(String command, String reply) {
     replies.put(command, reply);
   }
 
   /** Sends raw lines to every authenticated connection. */
-  void push(String rawLines) {
+  public void push(String rawLines) {
     for (Conn c : conns) {
       if (c.authenticated) {
         c.send(rawLines);
@@ -82,7 +84,7 @@ final class FakeTorServer implements AutoCloseable {
   }
 
   /** Closes every client connection, as a dying tor would. */
-  void dropConnections() {
+  public void dropConnections() {
     for (Conn c : conns) {
       c.close();
     }

@@ -4,12 +4,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.flashflow.torctl.client.TorEventListener;
+import org.flashflow.torctl.model.TorEvent;
 
 /** Collects events and losses, as a real listener would post them; tests wait with deadlines. */
-final class RecordingListener implements TorEventListener {
-  final BlockingQueue<TorEvent> events = new LinkedBlockingQueue<>();
-  final BlockingQueue<Exception> losses = new LinkedBlockingQueue<>();
-  final AtomicInteger lossCount = new AtomicInteger();
+public final class RecordingListener implements TorEventListener {
+  public final BlockingQueue<TorEvent> events = new LinkedBlockingQueue<>();
+  public final BlockingQueue<Exception> losses = new LinkedBlockingQueue<>();
+  public final AtomicInteger lossCount = new AtomicInteger();
 
   @Override
   public void onTorEvent(TorEvent event) {
@@ -22,7 +24,7 @@ final class RecordingListener implements TorEventListener {
     losses.add(cause);
   }
 
-  TorEvent nextEvent() throws InterruptedException {
+  public TorEvent nextEvent() throws InterruptedException {
     TorEvent e = events.poll(5, TimeUnit.SECONDS);
     if (e == null) {
       throw new AssertionError("no tor event within 5 s");
@@ -30,7 +32,7 @@ final class RecordingListener implements TorEventListener {
     return e;
   }
 
-  Exception nextLoss() throws InterruptedException {
+  public Exception nextLoss() throws InterruptedException {
     Exception e = losses.poll(5, TimeUnit.SECONDS);
     if (e == null) {
       throw new AssertionError("no connection loss reported within 5 s");

@@ -11,10 +11,10 @@ import java.util.List;
  * project's shared {@code samples/stock-tor} into this module's test resources (README.md there
  * says how they were captured), so that the parser tests run in any checkout.
  */
-final class Samples {
+public final class Samples {
   private Samples() {}
 
-  static String read(String name) throws IOException {
+  public static String read(String name) throws IOException {
     try (InputStream in = Samples.class.getResourceAsStream("/stock-tor/" + name)) {
       if (in == null) {
         throw new IllegalStateException(
@@ -25,7 +25,7 @@ final class Samples {
   }
 
   /** The lines of a sample without line endings. */
-  static List<String> lines(String name) throws IOException {
+  public static List<String> lines(String name) throws IOException {
     return List.of(read(name).split("\r?\n"));
   }
 
@@ -33,7 +33,7 @@ final class Samples {
    * The data block of a {@code 250+key=} reply in a sample: the lines after it up to the lone
    * {@code .}, joined with LF as jtorctl hands them over.
    */
-  static String dataBlock(String name, String key) throws IOException {
+  public static String dataBlock(String name, String key) throws IOException {
     List<String> lines = lines(name);
     int start = lines.indexOf("250+" + key + "=");
     if (start < 0) {

@@ -16,6 +16,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.flashflow.common.testing.ExternalTools;
+import org.flashflow.torctl.async.AsyncTor;
+import org.flashflow.torctl.client.TorControlClient;
+import org.flashflow.torctl.model.TorControlException;
+import org.flashflow.torctl.session.LaunchedTor;
+import org.flashflow.torctl.session.TorLaunchSettings;
+import org.flashflow.torctl.session.TorLauncher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -22,7 +22,7 @@ import org.flashflow.coord.results.ResultsLogReader;
 import org.flashflow.coord.v3bw.BandwidthFile;
 import org.flashflow.coord.v3bw.ConsensusStore;
 import org.flashflow.coord.v3bw.V3bwGenerator;
-import org.flashflow.torctl.RouterStatus;
+import org.flashflow.torctl.model.RouterStatus;
 
 /**
  * How fast a bandwidth file is made from a week of results for 8,000 relays (docs/benchmarks.md,

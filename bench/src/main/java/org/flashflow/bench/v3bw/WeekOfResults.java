@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import org.flashflow.coord.core.Estimate;
 import org.flashflow.coord.v3bw.ConsensusStore;
-import org.flashflow.torctl.RouterStatus;
+import org.flashflow.torctl.model.RouterStatus;
 
 /**
  * Writes a deterministic week of results as the coordinator would: every relay measured once a day

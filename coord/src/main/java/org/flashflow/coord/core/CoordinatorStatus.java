@@ -2,7 +2,7 @@ package org.flashflow.coord.core;
 
 import java.util.List;
 import java.util.Objects;
-import org.flashflow.torctl.TorState;
+import org.flashflow.torctl.model.TorState;
 
 /**
  * An immutable snapshot of the core for {@code status}: safe to hand to any thread, since it shares

@@ -2,9 +2,9 @@ package org.flashflow.coord.core;
 
 import java.util.List;
 import java.util.Optional;
-import org.flashflow.torctl.RouterStatus;
-import org.flashflow.torctl.ServerDescriptor;
-import org.flashflow.torctl.TorCallback;
+import org.flashflow.torctl.model.RouterStatus;
+import org.flashflow.torctl.model.ServerDescriptor;
+import org.flashflow.torctl.model.TorCallback;
 
 /**
  * The tor commands the core needs, asynchronous so that the loop never waits on tor. Implemented by

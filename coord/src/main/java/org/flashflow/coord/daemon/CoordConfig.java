@@ -11,9 +11,9 @@ import org.flashflow.coord.core.CoordSettings;
 import org.flashflow.coord.results.RetentionPolicy;
 import org.flashflow.coord.schedule.ScheduleConfig;
 import org.flashflow.coord.v3bw.V3bwSettings;
-import org.flashflow.torctl.TorLaunchSettings;
-import org.flashflow.torctl.TorSession;
-import org.flashflow.torctl.TorSessionConfig;
+import org.flashflow.torctl.session.TorLaunchSettings;
+import org.flashflow.torctl.session.TorSession;
+import org.flashflow.torctl.session.TorSessionConfig;
 
 /**
  * The coordinator's configuration, read and checked once at startup, so that a bad value stops the

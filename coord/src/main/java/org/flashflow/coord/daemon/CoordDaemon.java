@@ -39,7 +39,7 @@ import org.flashflow.coord.v3bw.ConsensusStore;
 import org.flashflow.coord.v3bw.V3bwGenerator;
 import org.flashflow.coord.v3bw.V3bwService;
 import org.flashflow.coord.v3bw.V3bwTimer;
-import org.flashflow.torctl.TorState;
+import org.flashflow.torctl.model.TorState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

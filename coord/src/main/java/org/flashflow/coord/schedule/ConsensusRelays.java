@@ -10,9 +10,9 @@ import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.flashflow.coord.core.TorPort;
-import org.flashflow.torctl.RouterStatus;
-import org.flashflow.torctl.TorCallback;
-import org.flashflow.torctl.TorFailure;
+import org.flashflow.torctl.model.RouterStatus;
+import org.flashflow.torctl.model.TorCallback;
+import org.flashflow.torctl.model.TorFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

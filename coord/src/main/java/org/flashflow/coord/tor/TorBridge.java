@@ -8,12 +8,12 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.flashflow.common.loop.Loop;
 import org.flashflow.coord.core.TorPort;
-import org.flashflow.torctl.RouterStatus;
-import org.flashflow.torctl.ServerDescriptor;
-import org.flashflow.torctl.TorCallback;
-import org.flashflow.torctl.TorEvent;
-import org.flashflow.torctl.TorSession;
-import org.flashflow.torctl.TorState;
+import org.flashflow.torctl.model.RouterStatus;
+import org.flashflow.torctl.model.ServerDescriptor;
+import org.flashflow.torctl.model.TorCallback;
+import org.flashflow.torctl.model.TorEvent;
+import org.flashflow.torctl.model.TorState;
+import org.flashflow.torctl.session.TorSession;
 
 /**
  * The coordinator's tor: a {@link TorSession} (attach or launch, reconnect, FlashFlow check) seen

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 import org.flashflow.coord.core.FailReason;
 import org.flashflow.coord.results.LatestResults;
 import org.flashflow.coord.results.RecentOutcomes;
-import org.flashflow.torctl.RouterStatus;
-import org.flashflow.torctl.ServerDescriptor;
+import org.flashflow.torctl.model.RouterStatus;
+import org.flashflow.torctl.model.ServerDescriptor;
 
 /**
  * Renders the v3bw bandwidth file of protocol.md section 7 (Tor bandwidth-file spec, version 1.5.0;

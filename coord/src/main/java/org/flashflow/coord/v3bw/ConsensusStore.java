@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
 import org.flashflow.common.io.AtomicFiles;
-import org.flashflow.torctl.RouterStatus;
-import org.flashflow.torctl.RouterStatusParser;
+import org.flashflow.torctl.model.RouterStatus;
+import org.flashflow.torctl.model.RouterStatusParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

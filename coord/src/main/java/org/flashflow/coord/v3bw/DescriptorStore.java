@@ -19,8 +19,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.flashflow.common.io.AtomicFiles;
-import org.flashflow.torctl.ServerDescriptor;
-import org.flashflow.torctl.ServerDescriptorParser;
+import org.flashflow.torctl.model.ServerDescriptor;
+import org.flashflow.torctl.model.ServerDescriptorParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,7 +12,7 @@ import org.flashflow.coord.results.LatestResults;
 import org.flashflow.coord.results.LatestResultsCache;
 import org.flashflow.coord.results.RecentOutcomes;
 import org.flashflow.coord.results.ResultsLogReader;
-import org.flashflow.torctl.RouterStatus;
+import org.flashflow.torctl.model.RouterStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

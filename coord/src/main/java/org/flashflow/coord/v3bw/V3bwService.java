@@ -17,10 +17,10 @@ import org.flashflow.coord.results.LatestResults;
 import org.flashflow.coord.results.LatestResultsCache;
 import org.flashflow.coord.results.RecentOutcomes;
 import org.flashflow.coord.results.ResultsLogReader;
-import org.flashflow.torctl.RouterStatus;
-import org.flashflow.torctl.ServerDescriptor;
-import org.flashflow.torctl.TorCallback;
-import org.flashflow.torctl.TorFailure;
+import org.flashflow.torctl.model.RouterStatus;
+import org.flashflow.torctl.model.ServerDescriptor;
+import org.flashflow.torctl.model.TorCallback;
+import org.flashflow.torctl.model.TorFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

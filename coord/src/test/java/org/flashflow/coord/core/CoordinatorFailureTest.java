@@ -14,11 +14,11 @@ import org.flashflow.proto.ConnectedToRelay;
 import org.flashflow.proto.Failure;
 import org.flashflow.proto.FailureCode;
 import org.flashflow.proto.Go;
-import org.flashflow.torctl.CircEvent;
-import org.flashflow.torctl.CircEvent.CircStatus;
-import org.flashflow.torctl.FfMeasEvent;
-import org.flashflow.torctl.TorFailure;
-import org.flashflow.torctl.TorState;
+import org.flashflow.torctl.model.CircEvent;
+import org.flashflow.torctl.model.CircEvent.CircStatus;
+import org.flashflow.torctl.model.FfMeasEvent;
+import org.flashflow.torctl.model.TorFailure;
+import org.flashflow.torctl.model.TorState;
 import org.junit.jupiter.api.Test;
 
 /** Each failure of protocol.md section 4 ends only its own measurement. */

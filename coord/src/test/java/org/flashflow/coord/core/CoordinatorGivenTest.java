@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import org.flashflow.coord.core.MeasurementRequest.Assignment;
 import org.flashflow.coord.results.ResultsLogFormat;
-import org.flashflow.torctl.FfMeasEvent;
+import org.flashflow.torctl.model.FfMeasEvent;
 import org.junit.jupiter.api.Test;
 
 /** The record of a measurement carries the measurer capacity given to it (the GIVEN line). */

@@ -13,8 +13,8 @@ import org.flashflow.coord.core.MeasurementRecord.Second;
 import org.flashflow.proto.ConnectToRelay;
 import org.flashflow.proto.Failure;
 import org.flashflow.proto.Go;
-import org.flashflow.torctl.CircEvent;
-import org.flashflow.torctl.FfMeasEvent;
+import org.flashflow.torctl.model.CircEvent;
+import org.flashflow.torctl.model.FfMeasEvent;
 import org.junit.jupiter.api.Test;
 
 class CoordinatorHappyPathTest {

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.flashflow.common.loop.ManualLoop;
 import org.flashflow.coord.core.MeasurementRequest.Assignment;
 import org.flashflow.proto.ConnectToRelay;
-import org.flashflow.torctl.TorFailure;
-import org.flashflow.torctl.TorState;
+import org.flashflow.torctl.model.TorFailure;
+import org.flashflow.torctl.model.TorState;
 import org.junit.jupiter.api.Test;
 
 /**

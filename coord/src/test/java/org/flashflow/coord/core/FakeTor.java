@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import org.flashflow.torctl.RouterStatus;
-import org.flashflow.torctl.TorCallback;
-import org.flashflow.torctl.TorFailure;
+import org.flashflow.torctl.model.RouterStatus;
+import org.flashflow.torctl.model.TorCallback;
+import org.flashflow.torctl.model.TorFailure;
 
 /**
  * A {@link TorPort} that records commands and lets the test answer them, as the adapter would: on

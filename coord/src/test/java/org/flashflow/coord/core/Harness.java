@@ -15,8 +15,8 @@ import org.flashflow.proto.BwReport;
 import org.flashflow.proto.ConnectToRelay;
 import org.flashflow.proto.ConnectedToRelay;
 import org.flashflow.proto.Failure;
-import org.flashflow.torctl.FfMeasEvent;
-import org.flashflow.torctl.TorState;
+import org.flashflow.torctl.model.FfMeasEvent;
+import org.flashflow.torctl.model.TorState;
 
 /**
  * A coordinator wired to fakes and virtual time, with the steps of protocol.md section 4 as

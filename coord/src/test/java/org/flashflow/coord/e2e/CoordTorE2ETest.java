@@ -23,7 +23,7 @@ import org.flashflow.coord.results.ResultsLogFormat;
 import org.flashflow.coord.v3bw.ConsensusStore;
 import org.flashflow.proto.Failure;
 import org.flashflow.proto.FailureCode;
-import org.flashflow.torctl.RouterStatus;
+import org.flashflow.torctl.model.RouterStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

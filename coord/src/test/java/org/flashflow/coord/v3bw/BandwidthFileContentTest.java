@@ -19,8 +19,8 @@ import org.flashflow.coord.core.MeasurementRecord;
 import org.flashflow.coord.results.LatestResults;
 import org.flashflow.coord.results.ResultsLogFormatTest;
 import org.flashflow.coord.results.ResultsLogReaderTest;
-import org.flashflow.torctl.RouterStatus;
-import org.flashflow.torctl.ServerDescriptor;
+import org.flashflow.torctl.model.RouterStatus;
+import org.flashflow.torctl.model.ServerDescriptor;
 import org.junit.jupiter.api.Test;
 
 /**

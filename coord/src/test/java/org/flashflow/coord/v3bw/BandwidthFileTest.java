@@ -12,7 +12,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.flashflow.coord.results.LatestResults;
 import org.flashflow.coord.results.ResultsLogReaderTest;
-import org.flashflow.torctl.RouterStatus;
+import org.flashflow.torctl.model.RouterStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

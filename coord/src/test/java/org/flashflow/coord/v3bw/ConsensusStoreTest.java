@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
-import org.flashflow.torctl.RouterStatus;
+import org.flashflow.torctl.model.RouterStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -6,8 +6,8 @@ import org.flashflow.common.config.Config;
 import org.flashflow.common.config.ConfigException;
 import org.flashflow.common.config.HostPort;
 import org.flashflow.measurer.MeasurerSettings;
-import org.flashflow.torctl.TorSession;
-import org.flashflow.torctl.TorSessionConfig;
+import org.flashflow.torctl.session.TorSession;
+import org.flashflow.torctl.session.TorSessionConfig;
 
 /**
  * The measurer's configuration, read and checked once at startup, so that a bad value stops the

@@ -10,7 +10,7 @@ import org.flashflow.common.config.Config;
 import org.flashflow.common.config.ConfigException;
 import org.flashflow.common.config.HostPort;
 import org.flashflow.measurer.MeasurerSettings;
-import org.flashflow.torctl.TorSession;
+import org.flashflow.torctl.session.TorSession;
 import org.junit.jupiter.api.Test;
 
 class MeasurerConfigTest {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.flashflow.common.config.Config;
 import org.flashflow.common.tls.KeyGen;
 import org.flashflow.measurer.MeasurerStatus;
-import org.flashflow.torctl.TorState;
+import org.flashflow.torctl.model.TorState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.flashflow.common.testing.ExternalTools;
-import org.flashflow.torctl.RouterStatus;
+import org.flashflow.torctl.model.RouterStatus;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.flashflow.torctl.RouterStatus;
-import org.flashflow.torctl.RouterStatusParser;
+import org.flashflow.torctl.model.RouterStatus;
+import org.flashflow.torctl.model.RouterStatusParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

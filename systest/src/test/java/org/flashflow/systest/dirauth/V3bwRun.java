@@ -17,7 +17,7 @@ import org.flashflow.coord.core.Estimate;
 import org.flashflow.coord.core.MeasurementRecord;
 import org.flashflow.coord.results.ResultsLogFormat;
 import org.flashflow.coord.v3bw.ConsensusStore;
-import org.flashflow.torctl.RouterStatus;
+import org.flashflow.torctl.model.RouterStatus;
 
 /**
  * A coordinator's datadir as {@code flashflow v3bw -c coord.ini} finds it (results log, saved

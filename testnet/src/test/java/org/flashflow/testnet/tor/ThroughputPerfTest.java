@@ -11,8 +11,8 @@ import org.flashflow.testnet.Behaviour;
 import org.flashflow.testnet.Nets;
 import org.flashflow.testnet.Testnet;
 import org.flashflow.testnet.TestnetConfig.AuthMode;
-import org.flashflow.torctl.FfMeasEvent;
-import org.flashflow.torctl.TorControlClient;
+import org.flashflow.torctl.client.TorControlClient;
+import org.flashflow.torctl.model.FfMeasEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,10 +48,10 @@ class ThroughputPerfTest {
         int built = 0;
         int failed = 0;
         while (built + failed < circs) {
-          var e = rec.next(org.flashflow.torctl.CircEvent.class, Duration.ofSeconds(10));
-          if (e.status() == org.flashflow.torctl.CircEvent.CircStatus.BUILT) {
+          var e = rec.next(org.flashflow.torctl.model.CircEvent.class, Duration.ofSeconds(10));
+          if (e.status() == org.flashflow.torctl.model.CircEvent.CircStatus.BUILT) {
             built++;
-          } else if (e.status() == org.flashflow.torctl.CircEvent.CircStatus.FAILED) {
+          } else if (e.status() == org.flashflow.torctl.model.CircEvent.CircStatus.FAILED) {
             failed++; // 160 handshakes at once in a cold JVM may miss the tests' 1 s timeout
           }
         }
