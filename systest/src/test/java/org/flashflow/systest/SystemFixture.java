@@ -34,10 +34,10 @@ import org.flashflow.testnet.Behaviour;
 import org.flashflow.testnet.Fingerprints;
 import org.flashflow.testnet.RelayEntry;
 import org.flashflow.testnet.RelaySpec;
-import org.flashflow.testnet.Testnet;
 import org.flashflow.testnet.TestnetConfig;
 import org.flashflow.testnet.TestnetConfig.AuthMode;
 import org.flashflow.testnet.TorPort;
+import org.flashflow.testnet.network.Testnet;
 
 /**
  * A whole FlashFlow deployment over loopback for one test class: the emulated network (its

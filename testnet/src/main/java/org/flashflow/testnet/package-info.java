@@ -1,6 +1,7 @@
 /**
- * The emulated FlashFlow tor network ({@code flashflow testnet}): its configuration, the relays'
- * identities, and {@link org.flashflow.testnet.Testnet}, which wires the event loops, control ports
- * and OR ports together. Nothing here carries traffic or speaks a protocol itself.
+ * What the emulated FlashFlow tor network is made of, as values: its configuration, relay specs and
+ * behaviours, the relays' identities and the directory. The parts that run ({@code control}, {@code
+ * relay}, {@code tor}) and the assembly ({@code network}) build on these; nothing here imports
+ * them.
  */
 package org.flashflow.testnet;

@@ -26,10 +26,10 @@ import org.flashflow.coord.daemon.CoordDaemon;
 import org.flashflow.measurer.daemon.MeasurerConfig;
 import org.flashflow.measurer.daemon.MeasurerDaemon;
 import org.flashflow.testnet.RelaySpec;
-import org.flashflow.testnet.Testnet;
 import org.flashflow.testnet.TestnetConfig;
 import org.flashflow.testnet.TestnetConfig.AuthMode;
 import org.flashflow.testnet.TorPort;
+import org.flashflow.testnet.network.Testnet;
 
 /**
  * The system under measurement, in this process: the emulated network, a coordinator attached to

@@ -1,8 +1,11 @@
-package org.flashflow.testnet;
+package org.flashflow.testnet.network;
 
 import java.util.List;
 import java.util.Locale;
 import org.flashflow.common.config.ByteRates;
+import org.flashflow.testnet.RelayEntry;
+import org.flashflow.testnet.RelaySpec;
+import org.flashflow.testnet.TorPort;
 
 /**
  * The texts a running testnet shows: the ready-to-use {@code [tor]} lines and the relays table

@@ -1,4 +1,4 @@
-package org.flashflow.testnet;
+package org.flashflow.testnet.network;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -29,7 +29,12 @@ import javax.net.ssl.SSLException;
 import org.flashflow.common.io.AtomicFiles;
 import org.flashflow.common.tls.KeyGen;
 import org.flashflow.common.tls.PemFiles;
+import org.flashflow.testnet.Directory;
+import org.flashflow.testnet.RelayEntry;
+import org.flashflow.testnet.RelaySpec;
+import org.flashflow.testnet.TestnetConfig;
 import org.flashflow.testnet.TestnetConfig.AuthMode;
+import org.flashflow.testnet.TorPort;
 import org.flashflow.testnet.control.ControlAuth;
 import org.flashflow.testnet.control.ControlPort;
 import org.flashflow.testnet.relay.EmulatedRelay;
