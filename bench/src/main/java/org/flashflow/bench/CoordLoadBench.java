@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.flashflow.common.loop.LoopCalls;
 import org.flashflow.common.loop.NettyLoop;
 import org.flashflow.common.tls.KeyGen;
 import org.flashflow.common.tls.TlsContexts;
@@ -184,16 +185,7 @@ public final class CoordLoadBench {
   }
 
   private static <T> T onLoop(NettyLoop loop, Callable<T> task) throws Exception {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    loop.execute(
-        () -> {
-          try {
-            f.complete(task.call());
-          } catch (Exception | Error e) {
-            f.completeExceptionally(e);
-          }
-        });
-    return f.get(30, TimeUnit.SECONDS);
+    return LoopCalls.call(loop::execute, task, Duration.ofSeconds(30));
   }
 
   private static void print(Options o, List<Row> rows, Path tmp) throws IOException {

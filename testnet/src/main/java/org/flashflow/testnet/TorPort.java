@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.flashflow.common.config.HostPort;
 
 /**
  * Where a controller finds one emulated tor: the values for its {@code [tor]} section.
@@ -17,7 +18,7 @@ public record TorPort(
 
   /** {@code host:port} for {@code [tor] control_addr}. */
   public String controlAddr() {
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    return HostPort.format(host, port);
   }
 
   /** The {@code [tor]} keys a coordinator or measurer config needs, as {@code key = value}. */

@@ -1,6 +1,7 @@
 package org.flashflow.common.config;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,6 +56,26 @@ public record HostPort(String host, int port) {
   /** The form {@link #parse} reads back, with IPv6 literals in brackets. */
   @Override
   public String toString() {
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    return format(host, port);
+  }
+
+  /**
+   * {@code host:port} for logs, status lines and config values, IPv6 literals in brackets: the one
+   * place that spells an address.
+   */
+  public static String format(String host, int port) {
+    boolean bracket = host.indexOf(':') >= 0 && !host.startsWith("[");
+    return (bracket ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /**
+   * {@link #format(String, int)} of an {@link InetSocketAddress} as configured (its host string, no
+   * reverse lookup); any other address by its {@code toString}.
+   */
+  public static String format(SocketAddress address) {
+    if (address instanceof InetSocketAddress a) {
+      return format(a.getHostString(), a.getPort());
+    }
+    return String.valueOf(address);
   }
 }

@@ -11,7 +11,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
-import org.flashflow.coord.net.Sockets;
+import org.flashflow.common.config.HostPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -164,7 +164,7 @@ final class ControlChannelHandler extends ChannelInboundHandlerAdapter {
   }
 
   private String peer() {
-    return Sockets.format(ctx.channel().remoteAddress());
+    return HostPort.format(ctx.channel().remoteAddress());
   }
 
   /** One command's reply; the handler moves on to the next line once it is sent. */

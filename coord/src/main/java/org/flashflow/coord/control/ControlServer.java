@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.flashflow.common.config.HostPort;
 import org.flashflow.coord.net.HandlerNames;
 import org.flashflow.coord.net.Sockets;
 import org.slf4j.Logger;
@@ -110,7 +111,7 @@ public final class ControlServer implements AutoCloseable {
                 });
     serverChannel = Sockets.bind(b, address, "control connections");
     InetSocketAddress bound = boundAddress();
-    LOG.info("control socket listening on {}", Sockets.format(bound));
+    LOG.info("control socket listening on {}", HostPort.format(bound));
     return bound;
   }
 
@@ -139,7 +140,7 @@ public final class ControlServer implements AutoCloseable {
     if (connections.size() >= maxConnections) {
       LOG.warn(
           "refusing control connection from {}: already {} open",
-          Sockets.format(ch.remoteAddress()),
+          HostPort.format(ch.remoteAddress()),
           connections.size());
       ch.pipeline().addLast(HandlerNames.STRING_ENCODER, new StringEncoder(StandardCharsets.UTF_8));
       ch.pipeline().addLast(HandlerNames.REFUSE, new RefuseHandler());

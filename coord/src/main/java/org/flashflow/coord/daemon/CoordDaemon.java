@@ -16,11 +16,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.flashflow.common.config.HostPort;
+import org.flashflow.common.loop.LoopCalls;
 import org.flashflow.common.loop.NettyLoop;
 import org.flashflow.common.tls.TlsContexts;
 import org.flashflow.coord.control.ControlServer;
@@ -184,8 +185,8 @@ public final class CoordDaemon {
     }
     log.info(
         "coordinator listening for measurers on {} and for control commands on {}",
-        hostPort(d.measurerAddress),
-        hostPort(d.controlAddress));
+        HostPort.format(d.measurerAddress),
+        HostPort.format(d.controlAddress));
     // The file-I/O thread runs these in this order: the latest results are in memory before the
     // first bandwidth file is asked for (one made earlier streams the log instead).
     d.loop.execute(d.v3bw::loadLatest);
@@ -228,7 +229,7 @@ public final class CoordDaemon {
 
   private List<String> statusLines() {
     List<String> lines = new ArrayList<>();
-    lines.add("measurer listener: " + hostPort(measurerAddress));
+    lines.add("measurer listener: " + HostPort.format(measurerAddress));
     lines.add("results log: " + config.resultsLog());
     lines.add(v3bw.statusLine());
     if (schedule != null) {
@@ -237,11 +238,6 @@ public final class CoordDaemon {
       lines.add("schedule: disabled ([schedule] enabled = false)");
     }
     return lines;
-  }
-
-  private static String hostPort(InetSocketAddress a) {
-    String host = a.getHostString();
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
   public InetSocketAddress measurerAddress() {
@@ -310,22 +306,10 @@ public final class CoordDaemon {
     terminated.countDown();
   }
 
-  /** Runs {@code task} on the loop and waits for it, up to {@link #RESULTS_DRAIN}. */
+  /** Runs one shutdown step on the loop and waits for it, up to {@link #RESULTS_DRAIN}. */
   private void onLoop(String what, Runnable task) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    try {
-      loop.execute(
-          () -> {
-            try {
-              task.run();
-            } finally {
-              done.complete(null);
-            }
-          });
-      done.get(RESULTS_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      log.warn("shutting down the coordinator: {}: {}", what, e.toString());
-    }
+    LoopCalls.runStep(
+        loop::execute, "shutting down the coordinator: " + what, task, RESULTS_DRAIN, log);
   }
 
   private void awaitQuietly() {

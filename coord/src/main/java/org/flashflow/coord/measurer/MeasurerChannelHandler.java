@@ -10,10 +10,10 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.Optional;
+import org.flashflow.common.config.HostPort;
 import org.flashflow.common.net.NettyErrors;
 import org.flashflow.coord.core.MeasurerLink;
 import org.flashflow.coord.core.MeasurerListener;
-import org.flashflow.coord.net.Sockets;
 import org.flashflow.proto.Message;
 import org.flashflow.proto.MessageCodec;
 import org.flashflow.proto.netty.MessageFraming;
@@ -156,7 +156,7 @@ final class MeasurerChannelHandler extends ChannelInboundHandlerAdapter {
   }
 
   private static String peer(ChannelHandlerContext ctx) {
-    return Sockets.format(ctx.channel().remoteAddress());
+    return HostPort.format(ctx.channel().remoteAddress());
   }
 
   /** The core's handle on this connection. Called on the event loop, like the handler. */

@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.flashflow.common.config.HostPort;
 import org.flashflow.coord.core.MeasurerListener;
 import org.flashflow.coord.net.HandlerNames;
 import org.flashflow.coord.net.Sockets;
@@ -117,7 +118,7 @@ public final class MeasurerServer implements AutoCloseable {
     serverChannel = Sockets.bind(b, listenAddress, "measurers");
     channels.add(serverChannel);
     InetSocketAddress bound = boundAddress();
-    LOG.info("listening for measurers on {}", Sockets.format(bound));
+    LOG.info("listening for measurers on {}", HostPort.format(bound));
     return bound;
   }
 

@@ -5,30 +5,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.flashflow.common.config.HostPort;
 
 /** Binding and naming sockets in the words an operator reads in a log or an error message. */
 public final class Sockets {
   private static final long BIND_TIMEOUT_SECONDS = 30;
 
   private Sockets() {}
-
-  /**
-   * {@code host:port} as configured (no reverse lookup), IPv6 literals in brackets; anything else
-   * by its {@code toString}.
-   */
-  public static String format(SocketAddress address) {
-    if (address instanceof InetSocketAddress) {
-      InetSocketAddress a = (InetSocketAddress) address;
-      String host = a.getHostString();
-      if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-        host = "[" + host + "]";
-      }
-      return host + ":" + a.getPort();
-    }
-    return String.valueOf(address);
-  }
 
   /**
    * Binds {@code bootstrap} to {@code address}, waiting for the outcome; must not be called on an
@@ -46,9 +30,9 @@ public final class Sockets {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       f.channel().close();
-      throw new IOException("interrupted while binding " + format(address), e);
+      throw new IOException("interrupted while binding " + HostPort.format(address), e);
     }
-    String prefix = "cannot listen for " + what + " on " + format(address) + ": ";
+    String prefix = "cannot listen for " + what + " on " + HostPort.format(address) + ": ";
     if (!done) {
       f.channel().close();
       throw new IOException(prefix + "bind did not complete");

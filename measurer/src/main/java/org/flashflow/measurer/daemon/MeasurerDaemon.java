@@ -13,11 +13,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.flashflow.common.loop.LoopCalls;
 import org.flashflow.common.loop.NettyLoop;
 import org.flashflow.common.tls.TlsContexts;
 import org.flashflow.measurer.Measurer;
@@ -122,17 +122,8 @@ public final class MeasurerDaemon {
 
   /** A snapshot of the core, taken on the loop; blocks, so not for the loop itself. */
   public MeasurerStatus status() throws InterruptedException {
-    CompletableFuture<MeasurerStatus> f = new CompletableFuture<>();
-    loop.execute(
-        () -> {
-          try {
-            f.complete(measurer.status());
-          } catch (RuntimeException e) {
-            f.completeExceptionally(e);
-          }
-        });
     try {
-      return f.get(CORE_STOP.toMillis(), TimeUnit.MILLISECONDS);
+      return LoopCalls.call(loop::execute, measurer::status, CORE_STOP);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot read the measurer's status: " + e, e);
     }
@@ -157,39 +148,10 @@ public final class MeasurerDaemon {
       stopping = true;
     }
     LOG.info("measurer shutting down");
-    CompletableFuture<Void> core = new CompletableFuture<>();
-    try {
-      loop.execute(
-          () -> {
-            try {
-              measurer.shutdown();
-            } finally {
-              core.complete(null);
-            }
-          });
-      core.get(CORE_STOP.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      LOG.warn("shutting down the measurer core: {}", e.toString());
-    }
+    LoopCalls.runStep(
+        loop::execute, "shutting down the measurer core", measurer::shutdown, CORE_STOP, LOG);
     client.close();
-    CompletableFuture<Void> torClosed = new CompletableFuture<>();
-    try {
-      loop.execute(
-          () -> {
-            try {
-              tor.close();
-            } finally {
-              torClosed.complete(null);
-            }
-          });
-      torClosed.get(CORE_STOP.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      LOG.warn("closing tor: {}", e.toString());
-    }
+    LoopCalls.runStep(loop::execute, "closing tor", tor::close, CORE_STOP, LOG);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     LOG.info("measurer stopped");
     terminated.countDown();

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.flashflow.common.config.HostPort;
 import org.flashflow.testnet.Directory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,7 +86,8 @@ public final class ControlPort {
           "cannot listen for " + name + " control connections on " + address + ": " + e, e);
     }
     int port = ((InetSocketAddress) server.localAddress()).getPort();
-    log.info("{}: control port listening on {}:{}", name, address.getHostString(), port);
+    log.info(
+        "{}: control port listening on {}", name, HostPort.format(address.getHostString(), port));
     return port;
   }
 

@@ -2,6 +2,7 @@ package org.flashflow.torctl.model;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.flashflow.common.config.HostPort;
 
 /** Where a tor's control port listens: {@code [tor] control_addr} or {@code control_socket}. */
 public sealed interface TorEndpoint {
@@ -17,7 +18,7 @@ public sealed interface TorEndpoint {
 
     @Override
     public String toString() {
-      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+      return HostPort.format(host, port);
     }
   }
 
