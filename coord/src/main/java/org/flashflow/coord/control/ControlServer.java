@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.flashflow.common.config.HostPort;
-import org.flashflow.coord.net.HandlerNames;
+import org.flashflow.common.net.HandlerNames;
 import org.flashflow.coord.net.Sockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.flashflow.common.config.HostPort;
+import org.flashflow.common.net.HandlerNames;
 import org.flashflow.common.net.NettyErrors;
 import org.flashflow.measurer.CoordListener;
 import org.flashflow.proto.netty.MessageFraming;

@@ -1,15 +1,20 @@
-package org.flashflow.coord.net;
+package org.flashflow.common.net;
 
 /**
- * Names of the handlers in the coordinator's pipelines, so that tests and log readers can find a
+ * Names of the handlers in every pipeline of both daemons, so that tests and log readers can find a
  * stage by name and nobody invents a second spelling.
  */
 public final class HandlerNames {
-  /** Measurer pipeline: TLS (mutual, pinned certificates). */
+  /** Measurer connection, both ends: TLS (mutual, pinned certificates). */
   public static final String TLS = "tls";
 
-  /** Measurer pipeline: forwards to the coordinator core; last stop for exceptions. */
+  /**
+   * Coordinator's measurer pipeline: forwards to the coordinator core; last stop for exceptions.
+   */
   public static final String MEASURER = "measurer";
+
+  /** Measurer's pipeline: forwards to the measurer core; last stop for exceptions. */
+  public static final String COORDINATOR = "coordinator";
 
   /** Control pipeline: closes connections that stay silent too long. */
   public static final String IDLE = "idle";
