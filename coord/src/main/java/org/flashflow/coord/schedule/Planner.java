@@ -529,6 +529,9 @@ public final class Planner {
    * A planner that goes on from {@code state}. Relays that were running are planned again in the
    * first slot with room from {@code now} (their measurements died with the old process), without
    * counting an attempt. A state of an older period is ignored: call {@link #newPeriod}.
+   *
+   * @throws IllegalArgumentException the state does not fit these settings (a slot outside the
+   *     period, more booked into a slot than it holds): the state file's content is wrong
    */
   public static Planner restore(
       ScheduleSettings settings, Random random, ScheduleState state, Instant now) {
@@ -551,7 +554,15 @@ public final class Planner {
       if (e.state == State.RUNNING || (e.state == State.PLANNED && e.slot < p.nextDue)) {
         again.add(e);
       } else if (e.state == State.PLANNED) {
-        p.book.reserve(e.slot, e.fp, e.need);
+        if (e.slot < 0 || e.slot >= p.clock.slotsInPeriod()) {
+          throw new IllegalArgumentException(
+              e.fp + " is planned in slot " + e.slot + ", outside the period's slots");
+        }
+        try {
+          p.book.reserve(e.slot, e.fp, e.need);
+        } catch (IllegalStateException full) {
+          throw new IllegalArgumentException(full.getMessage(), full);
+        }
       }
     }
     for (Entry e : again) {

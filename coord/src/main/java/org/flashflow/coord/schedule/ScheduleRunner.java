@@ -162,9 +162,13 @@ public final class ScheduleRunner implements MeasurementObserver {
               s.period(),
               clock.periodIndex(now));
         }
-      } catch (RuntimeException e) {
+      } catch (IllegalArgumentException e) {
+        // Only a state whose content is wrong is moved aside; any other exception is a bug of
+        // ours, and the file may be fine for a fixed version.
         String why = "does not fit the schedule settings (" + e.getMessage() + ")";
         ioQuietly(() -> store.moveAside(why));
+      } catch (RuntimeException e) {
+        log.error("bug: resuming the schedule from its state failed; starting a new schedule", e);
       }
     }
     arm(now);

@@ -69,13 +69,17 @@ final class StateFile implements ScheduleRunner.StateStore {
       log.info("no schedule state file {}: starting a new schedule", file);
       return Optional.empty();
     } catch (IOException e) {
-      moveAside("cannot be read: " + e);
+      // Not a format error: the file may be fine once the disk or its permissions are.
+      log.error(
+          "schedule state file {} cannot be read ({}): starting a new schedule",
+          file,
+          e.toString());
       return Optional.empty();
     }
     Content c;
     try {
       c = json.readValue(bytes, Content.class);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) { // JSON syntax, or content the records refuse (Jackson wraps those)
       moveAside("is not a valid state file: " + oneLine(e));
       return Optional.empty();
     }

@@ -358,4 +358,35 @@ class PlannerTest {
     assertFalse(Planner.restore(settings, new Random(2), state, nextPeriod).isCurrent(nextPeriod));
     assertThrows(IllegalStateException.class, () -> p.due(T0.plus(Duration.ofMinutes(10)), ABC));
   }
+
+  @Test
+  void aStateThatDoesNotFitTheSettingsIsRefusedAsWrongContent() {
+    ScheduleSettings settings = settings("10 min", 60, 1.0, abc(1000));
+    Planner p = new Planner(settings, new Random(1));
+    p.newPeriod(T0, List.of(known(2, 100), known(3, 100)), ABC);
+    ScheduleState state = p.snapshot();
+    ScheduleState.Entry e = state.entries().get(0);
+    ScheduleState outside =
+        new ScheduleState(
+            state.period(),
+            state.nextDue(),
+            state.capacity(),
+            List.of(
+                new ScheduleState.Entry(
+                    e.fp(), State.PLANNED, e.kind(), 99, e.need(), e.given(), 0, "")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Planner.restore(settings, new Random(2), outside, T0));
+    ScheduleState overbooked =
+        new ScheduleState(
+            state.period(),
+            state.nextDue(),
+            state.capacity(),
+            List.of(
+                new ScheduleState.Entry(
+                    e.fp(), State.PLANNED, e.kind(), 5, state.capacity() + 1, 0, 0, "")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Planner.restore(settings, new Random(2), overbooked, T0));
+  }
 }

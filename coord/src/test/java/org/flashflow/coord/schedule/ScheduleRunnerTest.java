@@ -317,4 +317,18 @@ class ScheduleRunnerTest {
     assertTrue(otherSlot.load().isEmpty());
     assertTrue(Files.exists(stateFile()), "not corrupt, so not moved aside");
   }
+
+  @Test
+  void aStateFileThatCannotBeReadIsNotMovedAside() throws IOException {
+    Files.createDirectory(stateFile()); // reading it fails with an I/O error, not a format error
+    StateFile store = new StateFile(stateFile(), PERIOD, SLOT, Clock.systemUTC());
+    assertTrue(store.load().isEmpty(), "a new schedule");
+    assertTrue(Files.isDirectory(stateFile()), "left where it is");
+    try (Stream<Path> s = Files.list(dir)) {
+      assertEquals(
+          List.of(),
+          s.filter(p -> p.getFileName().toString().contains("corrupt")).toList(),
+          "nothing moved aside");
+    }
+  }
 }
