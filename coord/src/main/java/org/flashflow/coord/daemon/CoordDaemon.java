@@ -157,6 +157,7 @@ public final class CoordDaemon {
                 cleanupFiles.run(now);
               } catch (IOException | RuntimeException e) {
                 log.error("cleanup of old results and bandwidth files failed: {}", e.toString());
+                log.debug("cleanup failure", e);
               }
             });
     ControlService commands = new ControlService(coordinator, v3bw, this::statusLines);

@@ -94,6 +94,7 @@ public final class ResultsCleanup {
         }
       } catch (IOException | RuntimeException e) {
         log.warn("cleanup: cannot {}: {}", a, e.toString());
+        log.debug("cleanup: {} failed", a, e);
         failed++;
       }
     }

@@ -363,6 +363,7 @@ public final class ScheduleRunner implements MeasurementObserver {
       store.save(state);
     } catch (IOException | RuntimeException e) {
       log.error("cannot save the schedule state: {}", e.toString());
+      log.debug("saving the schedule state failed", e);
     }
   }
 

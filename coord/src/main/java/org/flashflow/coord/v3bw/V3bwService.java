@@ -78,6 +78,7 @@ public final class V3bwService implements V3bwTrigger {
             } catch (IOException | RuntimeException e) {
               // Keep making files the offline way, which reports the same error each time.
               log.error("cannot load the latest results from the results log: {}", e.toString());
+              log.debug("loading the latest results failed", e);
               return;
             }
             long ms = (System.nanoTime() - start) / 1_000_000;
@@ -235,6 +236,7 @@ public final class V3bwService implements V3bwTrigger {
       log.info("saved {} server descriptors in {}", d.byFingerprint().size(), descriptors.file());
     } catch (IOException | RuntimeException e) {
       log.error("cannot save the consensus or descriptors in {}: {}", store.file(), e.toString());
+      log.debug("saving tor's consensus or descriptors failed", e);
     }
   }
 
