@@ -16,13 +16,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.flashflow.common.config.HostPort;
 import org.flashflow.common.loop.LoopCalls;
 import org.flashflow.common.loop.NettyLoop;
+import org.flashflow.common.loop.ShutdownSequence;
 import org.flashflow.common.tls.TlsContexts;
 import org.flashflow.coord.control.ControlServer;
 import org.flashflow.coord.control.ControlService;
@@ -58,7 +58,7 @@ public final class CoordDaemon {
   private static final Duration CLEANUP_PERIOD = Duration.ofDays(1);
 
   private final CoordConfig config;
-  private final EventLoopGroup group;
+  private final ShutdownSequence shutdown;
   private final NettyLoop loop;
   private final ExecutorService fileIo;
   private final ResultsLogWriter results;
@@ -70,17 +70,16 @@ public final class CoordDaemon {
   private final Coordinator coordinator;
   private final MeasurerServer measurerServer;
   private final ControlServer controlServer;
-  private final CountDownLatch terminated = new CountDownLatch(1);
   private InetSocketAddress measurerAddress;
   private InetSocketAddress controlAddress;
-  private boolean stopping;
 
   private CoordDaemon(CoordConfig config, Clock clock, String softwareVersion) throws IOException {
     this.config = config;
     SslContext tls = tlsContext(config);
-    this.group =
+    EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("coord-loop"), NioIoHandler.newFactory());
+    this.shutdown = new ShutdownSequence("coordinator", group, log);
     EventLoop eventLoop = group.next();
     this.loop = new NettyLoop(eventLoop, clock);
     this.fileIo =
@@ -261,7 +260,7 @@ public final class CoordDaemon {
 
   /** Blocks until {@link #shutdown} has finished. */
   public void awaitTermination() throws InterruptedException {
-    terminated.await();
+    shutdown.await();
   }
 
   /**
@@ -270,14 +269,10 @@ public final class CoordDaemon {
    * loop. Calling it again waits for the first call to finish.
    */
   public void shutdown() {
-    synchronized (this) {
-      if (stopping) {
-        awaitQuietly();
-        return;
-      }
-      stopping = true;
-    }
-    log.info("coordinator shutting down");
+    shutdown.run(this::shutdownSteps);
+  }
+
+  private void shutdownSteps() {
     // The core first: closing the measurer connections first would fail live measurements as
     // MEASURER_LOST before the core could record them as SHUTDOWN and tell the measurers why.
     // The schedule first, so that it saves live measurements as running (planned again after a
@@ -302,22 +297,11 @@ public final class CoordDaemon {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    log.info("coordinator stopped");
-    terminated.countDown();
   }
 
   /** Runs one shutdown step on the loop and waits for it, up to {@link #RESULTS_DRAIN}. */
   private void onLoop(String what, Runnable task) {
     LoopCalls.runStep(
         loop::execute, "shutting down the coordinator: " + what, task, RESULTS_DRAIN, log);
-  }
-
-  private void awaitQuietly() {
-    try {
-      terminated.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -13,12 +13,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.flashflow.common.loop.LoopCalls;
 import org.flashflow.common.loop.NettyLoop;
+import org.flashflow.common.loop.ShutdownSequence;
 import org.flashflow.common.tls.TlsContexts;
 import org.flashflow.measurer.Measurer;
 import org.flashflow.measurer.MeasurerStatus;
@@ -38,18 +37,17 @@ public final class MeasurerDaemon {
   private static final Logger LOG = LoggerFactory.getLogger(MeasurerDaemon.class);
   private static final Duration CORE_STOP = Duration.ofSeconds(10);
 
-  private final EventLoopGroup group;
+  private final ShutdownSequence shutdown;
   private final NettyLoop loop;
   private final MeasurerTor tor;
   private final Measurer measurer;
   private final CoordClient client;
-  private final CountDownLatch terminated = new CountDownLatch(1);
-  private boolean stopping;
 
   private MeasurerDaemon(MeasurerConfig config, Clock clock, SslContext tls) {
-    this.group =
+    EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("measurer-loop"), NioIoHandler.newFactory());
+    this.shutdown = new ShutdownSequence("measurer", group, LOG);
     EventLoop eventLoop = group.next();
     this.loop = new NettyLoop(eventLoop, clock);
     var sink =
@@ -131,7 +129,7 @@ public final class MeasurerDaemon {
 
   /** Blocks until {@link #shutdown} has finished. */
   public void awaitTermination() throws InterruptedException {
-    terminated.await();
+    shutdown.await();
   }
 
   /**
@@ -140,28 +138,13 @@ public final class MeasurerDaemon {
    * call to finish.
    */
   public void shutdown() {
-    synchronized (this) {
-      if (stopping) {
-        awaitQuietly();
-        return;
-      }
-      stopping = true;
-    }
-    LOG.info("measurer shutting down");
+    shutdown.run(this::shutdownSteps);
+  }
+
+  private void shutdownSteps() {
     LoopCalls.runStep(
         loop::execute, "shutting down the measurer core", measurer::shutdown, CORE_STOP, LOG);
     client.close();
     LoopCalls.runStep(loop::execute, "closing tor", tor::close, CORE_STOP, LOG);
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    LOG.info("measurer stopped");
-    terminated.countDown();
-  }
-
-  private void awaitQuietly() {
-    try {
-      terminated.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
