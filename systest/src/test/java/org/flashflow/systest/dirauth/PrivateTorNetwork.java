@@ -127,6 +127,7 @@ final class PrivateTorNetwork implements AutoCloseable {
   private final Path dir;
   private final List<Node> authorities = new ArrayList<>();
   private final List<Node> relays = new ArrayList<>();
+  private String dirAuthorities = "";
   private final List<ServerSocket> heldPorts = new ArrayList<>();
   private final Thread shutdownHook = new Thread(this::stopAll, "private-tor-network-stop");
   private boolean hooked;
@@ -215,6 +216,22 @@ final class PrivateTorNetwork implements AutoCloseable {
     return httpGet(authority.dirPort, "/tor/status-vote/current/authority");
   }
 
+  /**
+   * torrc lines for a client of this network (as the coordinator's tor is): the authorities, and
+   * the options real-tor.md gives every tor of a network on loopback.
+   */
+  List<String> clientTorrcLines() {
+    List<String> lines = new ArrayList<>(List.of("TestingTorNetwork 1"));
+    lines.addAll(dirAuthorities.lines().toList());
+    lines.addAll(
+        List.of(
+            "UseDefaultFallbackDirs 0",
+            "AddressDisableIPv6 1",
+            "PathsNeededToBuildCircuits 0.67",
+            "MaxConsensusAgeForDiffs 1 minutes"));
+    return lines;
+  }
+
   /** Opens an authenticated control connection to {@code node}. */
   TorControl control(Node node) throws IOException {
     return TorControl.connect(node.controlPort(), node.cookie());
@@ -250,7 +267,7 @@ final class PrivateTorNetwork implements AutoCloseable {
       }
       n.fingerprint = relayFingerprint(n);
     }
-    String dirAuthorities =
+    dirAuthorities =
         authorities.stream()
             .map(
                 a ->
