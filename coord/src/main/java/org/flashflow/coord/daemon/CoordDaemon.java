@@ -34,6 +34,7 @@ import org.flashflow.coord.results.ResultsLogReader;
 import org.flashflow.coord.results.ResultsLogWriter;
 import org.flashflow.coord.results.V3bwGenerator;
 import org.flashflow.coord.tor.TorBridge;
+import org.flashflow.torctl.NewConsensusEvent;
 import org.flashflow.torctl.TorState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,9 +106,21 @@ public final class CoordDaemon {
               sink.coordinator.torStateChanged(state, detail);
               if (state == TorState.READY || state == TorState.NO_FLASHFLOW) {
                 sink.v3bw.refreshConsensus();
+                if (sink.schedule != null) {
+                  sink.schedule.consensusChanged(); // a NEWCONSENSUS may have been missed
+                }
               }
             },
-            event -> sink.coordinator.torEvent(event));
+            event -> {
+              if (event instanceof NewConsensusEvent c) {
+                log.debug("tor has a new consensus ({} relays)", c.relays());
+                if (sink.schedule != null) {
+                  sink.schedule.consensusChanged();
+                }
+              } else {
+                sink.coordinator.torEvent(event);
+              }
+            });
     MeasurementObserver observer =
         (record, estimate) -> {
           if (sink.schedule != null) {

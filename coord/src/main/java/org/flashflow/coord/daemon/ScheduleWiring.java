@@ -2,7 +2,6 @@ package org.flashflow.coord.daemon;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
@@ -15,9 +14,6 @@ import org.flashflow.coord.TorPort;
 
 /** Builds the daemon's {@link ScheduleRunner} from its parts; kept out of the daemon class. */
 final class ScheduleWiring {
-  /** How often the consensus is read again within a period, for relays that came or went. */
-  static final Duration CONSENSUS_REFRESH = Duration.ofMinutes(10);
-
   private ScheduleWiring() {}
 
   static ScheduleRunner runner(
@@ -53,6 +49,6 @@ final class ScheduleWiring {
             config.stateFile(), config.settings().period(), config.settings().slot(), clock),
         io,
         new SecureRandom(),
-        CONSENSUS_REFRESH);
+        config.consensusPoll());
   }
 }
