@@ -3,6 +3,7 @@ package org.flashflow.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,6 +42,8 @@ class CoordProcessTest {
   private static final Duration STARTUP = Duration.ofSeconds(30);
   private static final Pattern CONTROL =
       Pattern.compile("for control commands on 127\\.0\\.0\\.1:(\\d+)");
+
+  private static final List<String> SIGINT_RESTORED = sigintRestored();
 
   @TempDir Path dir;
   private StubTor tor;
@@ -85,24 +88,60 @@ class CoordProcessTest {
     return dir.resolve("data/keys/coord.pem");
   }
 
+  /**
+   * What starts the child with SIGINT at its default action: coreutils' {@code env
+   * --default-signal=INT} (8.31 and later), else nothing. A job started with {@code &} by a
+   * non-interactive shell, as CI runs the build, has SIGINT ignored; children inherit that, and a
+   * JVM started with SIGINT ignored never installs a handler for it, so {@code kill -INT} would do
+   * nothing.
+   */
+  private static List<String> sigintRestored() {
+    try {
+      Process p =
+          new ProcessBuilder("env", "--default-signal=INT", "true")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
+        return List.of("env", "--default-signal=INT");
+      }
+      p.destroyForcibly();
+    } catch (IOException e) {
+      // no env on the PATH
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return List.of();
+  }
+
+  /** Whether this process ignores SIGINT (bit 2 of {@code SigIgn} in /proc/self/status). */
+  private static boolean sigintIgnoredHere() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("SigIgn:")) {
+        return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 1)) != 0;
+      }
+    }
+    return false;
+  }
+
   /** Starts {@code flashflow coord} in a new JVM; returns its control port once it answers. */
   private int startCoord() throws Exception {
     KeyGen.generate("coord", key());
     Path ini = config("127.0.0.1:0");
     Path log = dir.resolve("coord.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(SIGINT_RESTORED);
+    command.addAll(
+        List.of(
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            "org.flashflow.cli.Main",
+            "coord",
+            "-c",
+            ini.toString()));
     process =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "org.flashflow.cli.Main",
-                "coord",
-                "-c",
-                ini.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     int port =
         await(
             STARTUP,
@@ -144,6 +183,10 @@ class CoordProcessTest {
 
   @Test
   void sigintStopsTheCoordinatorWithExitCodeZero() throws Exception {
+    assumeFalse(
+        SIGINT_RESTORED.isEmpty() && sigintIgnoredHere(),
+        "SIGINT is ignored in this process (a background job?) and env cannot restore it for the"
+            + " child: skipping");
     startCoord();
 
     Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.flashflow.common.testing.ClosedPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,16 +155,16 @@ class CtrlCommandTest {
 
   @Test
   void connectionRefusedExitsTwoWithOneLine() throws Exception {
-    int port;
-    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = closed.getLocalPort();
+    // Held for the whole test: a port freed a moment ago may be taken by then.
+    try (ClosedPort closed = ClosedPort.closed()) {
+      int port = closed.port();
+      int code = run("--addr", "127.0.0.1:" + port, "status");
+      assertEquals(2, code);
+      assertEquals(
+          "flashflow ctrl: cannot connect to 127.0.0.1:" + port + ": Connection refused\n",
+          err.toString().replace(System.lineSeparator(), "\n"));
+      assertEquals("", out.toString());
     }
-    int code = run("--addr", "127.0.0.1:" + port, "status");
-    assertEquals(2, code);
-    assertEquals(
-        "flashflow ctrl: cannot connect to 127.0.0.1:" + port + ": Connection refused\n",
-        err.toString().replace(System.lineSeparator(), "\n"));
-    assertEquals("", out.toString());
   }
 
   @Test

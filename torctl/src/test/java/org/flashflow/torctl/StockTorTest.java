@@ -80,6 +80,9 @@ class StockTorTest {
           events.getMessage());
 
       t.setEvents(List.of("CIRC")).get(10, TimeUnit.SECONDS);
+      // What the coordinator subscribes to on a tor without FlashFlow: accepted (250 OK).
+      assertTrue(t.eventNames().get(10, TimeUnit.SECONDS).contains("NEWCONSENSUS"));
+      t.setEvents(List.of("CIRC", "NEWCONSENSUS")).get(10, TimeUnit.SECONDS);
       assertEquals(List.of(), t.routerStatuses("ns/id/" + FP).get(10, TimeUnit.SECONDS));
       assertEquals(List.of(), t.routerStatuses("ns/all").get(10, TimeUnit.SECONDS));
     } finally {

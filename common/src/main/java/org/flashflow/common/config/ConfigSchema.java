@@ -89,12 +89,15 @@ public final class ConfigSchema {
         "schedule",
         entry("enabled", "true"),
         entry("period", "1 day"),
-        entry("slot", "60 s"),
+        // Empty: meas_duration + 5 s (measurements packed back to back), computed by the
+        // coordinator.
+        entry("slot", ""),
         entry("multiplier", "2.25"),
         entry("num_circs", "160"),
         entry("relay_filter_list", ""),
         entry("default_measurer_capacity", "100 Mbit/s"),
-        entry("new_relay_prior", "advertised"));
+        entry("new_relay_prior", "advertised"),
+        entry("consensus_poll", "10 min"));
     section(s, "measurers");
     return Collections.unmodifiableMap(s);
   }

@@ -60,12 +60,13 @@ class ConfigDefaultsTest {
         "tor | reconnect_max_backoff | 60",
         "schedule | enabled | true",
         "schedule | period | 1 day",
-        "schedule | slot | 60 s",
+        "schedule | slot | ``",
         "schedule | multiplier | 2.25",
         "schedule | num_circs | 160",
         "schedule | relay_filter_list | ``",
         "schedule | default_measurer_capacity | 100 Mbit/s",
         "schedule | new_relay_prior | advertised",
+        "schedule | consensus_poll | 10 min",
       })
   void defaultResolves(String section, String key, String expected) throws Exception {
     assertEquals(expected, Config.defaults().string(section, key));
@@ -88,7 +89,7 @@ class ConfigDefaultsTest {
             "measurers"),
         List.copyOf(d.keySet()));
     int keys = d.values().stream().mapToInt(Map::size).sum();
-    assertEquals(47, keys);
+    assertEquals(48, keys);
     assertTrue(d.get("measurers").isEmpty());
   }
 
@@ -99,7 +100,9 @@ class ConfigDefaultsTest {
     assertEquals(Path.of("data-coord/results/results.log"), c.path("coord", "results_log"));
     assertEquals(new HostPort("localhost", 12935), c.address("ctrl", "coord_addr"));
     assertEquals(Duration.ofDays(1), c.duration("schedule", "period"));
-    assertEquals(Duration.ofSeconds(60), c.duration("schedule", "slot"));
+    // Empty: the coordinator makes it meas_duration + 5 s (ScheduleSettings).
+    assertEquals(Optional.empty(), c.optionalDuration("schedule", "slot"));
+    assertEquals(Duration.ofMinutes(10), c.duration("schedule", "consensus_poll"));
     assertEquals(Duration.ofHours(1), c.duration("v3bw", "interval"));
     assertEquals(Duration.ofDays(7), c.duration("v3bw", "max_results_age"));
     assertEquals(Duration.ofDays(29), c.duration("cleanup", "results_compress_after"));

@@ -66,7 +66,8 @@ class ExampleFilesTest {
       c.optionalDuration("meas_params", "active_timeout");
       c.bool("schedule", "enabled");
       c.duration("schedule", "period");
-      c.duration("schedule", "slot");
+      c.optionalDuration("schedule", "slot");
+      c.duration("schedule", "consensus_poll");
       c.decimal("schedule", "multiplier");
       c.integer("schedule", "num_circs");
       for (String name : c.section("measurers").keySet()) {

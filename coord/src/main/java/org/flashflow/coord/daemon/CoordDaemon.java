@@ -40,6 +40,7 @@ import org.flashflow.coord.v3bw.ConsensusStore;
 import org.flashflow.coord.v3bw.V3bwGenerator;
 import org.flashflow.coord.v3bw.V3bwService;
 import org.flashflow.coord.v3bw.V3bwTimer;
+import org.flashflow.torctl.model.NewConsensusEvent;
 import org.flashflow.torctl.model.TorState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,9 +111,21 @@ public final class CoordDaemon {
               sink.coordinator.torStateChanged(state, detail);
               if (state == TorState.READY || state == TorState.NO_FLASHFLOW) {
                 sink.v3bw.refreshConsensus();
+                if (sink.schedule != null) {
+                  sink.schedule.consensusChanged(); // a NEWCONSENSUS may have been missed
+                }
               }
             },
-            event -> sink.coordinator.torEvent(event));
+            event -> {
+              if (event instanceof NewConsensusEvent c) {
+                log.debug("tor has a new consensus ({} relays)", c.relays());
+                if (sink.schedule != null) {
+                  sink.schedule.consensusChanged();
+                }
+              } else {
+                sink.coordinator.torEvent(event);
+              }
+            });
     MeasurementObserver observer =
         (record, estimate) -> {
           if (sink.schedule != null) {

@@ -15,6 +15,8 @@ import org.flashflow.common.config.ConfigException;
  * @param filter the relay filter list, already read (a missing file or bad line stops startup);
  *     every relay when unset or when the schedule is disabled
  * @param stateFile where the schedule is kept across restarts
+ * @param consensusPoll {@code [schedule] consensus_poll}: how often the consensus is read again
+ *     within a period when tor announced no new one (NEWCONSENSUS) meanwhile
  * @param v3bwInterval how often a bandwidth file is written (whether or not the schedule runs)
  */
 public record ScheduleConfig(
@@ -22,12 +24,14 @@ public record ScheduleConfig(
     ScheduleSettings settings,
     RelayFilter filter,
     Path stateFile,
+    Duration consensusPoll,
     Duration v3bwInterval) {
 
   public ScheduleConfig {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(filter, "filter");
     Objects.requireNonNull(stateFile, "stateFile");
+    Objects.requireNonNull(consensusPoll, "consensusPoll");
     Objects.requireNonNull(v3bwInterval, "v3bwInterval");
   }
 
@@ -45,11 +49,17 @@ public record ScheduleConfig(
             c.source() + ": [schedule] relay_filter_list: " + e.getMessage(), e);
       }
     }
+    Duration poll = c.duration("schedule", "consensus_poll");
+    if (poll.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw ConfigException.badValue(
+          "schedule", "consensus_poll", c.string("schedule", "consensus_poll"), "at least 1 s");
+    }
     Duration interval = c.duration("v3bw", "interval");
     if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
       throw ConfigException.badValue(
           "v3bw", "interval", c.string("v3bw", "interval"), "at least 1 s");
     }
-    return new ScheduleConfig(enabled, settings, filter, c.path("coord", "state_file"), interval);
+    return new ScheduleConfig(
+        enabled, settings, filter, c.path("coord", "state_file"), poll, interval);
   }
 }

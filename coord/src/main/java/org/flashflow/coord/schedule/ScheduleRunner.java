@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * Runs the {@link Planner} in the coordinator (docs/schedule.md, "Running"): a loop timer fires at
  * every slot start, recomputed from the clock each time so that late wake-ups and clock steps do no
  * harm; at a period start it makes the period's schedule from the filtered consensus and the latest
- * estimates, then starts the slot's measurements. Every change that matters (a slot handed out, a
- * measurement ended) is saved to the state file off the loop, and {@link #start} resumes from it.
+ * estimates, then starts the slot's measurements. Within the period it reads the consensus again
+ * when tor announces a new one ({@link #consensusChanged}) and, as a fallback, every {@code
+ * [schedule] consensus_poll}. Every change that matters (a slot handed out, a measurement ended) is
+ * saved to the state file off the loop, and {@link #start} resumes from it.
  *
  * <p>Owned by the loop: every method runs there; file work goes to {@code io} and posts back.
  */
@@ -82,13 +84,15 @@ public final class ScheduleRunner implements MeasurementObserver {
   private boolean started;
   private boolean stopped;
   private boolean fetching;
+  private boolean fetchAgain;
   private int slotsSinceRefresh;
   private boolean saving;
   private boolean dirty;
 
   /**
    * @param refreshEvery how often, within a period, the consensus is read again to add relays that
-   *     appeared and drop those that left (at least once a slot)
+   *     appeared and drop those that left, when tor announced no new consensus meanwhile (counted
+   *     in whole slots, at least one)
    */
   public ScheduleRunner(
       Loop loop,
@@ -211,16 +215,43 @@ public final class ScheduleRunner implements MeasurementObserver {
     slotsSinceRefresh++;
     boolean refresh = !plan && slotsSinceRefresh >= refreshSlots;
     if ((plan || refresh) && !fetching) {
-      fetching = true;
-      relays.relays(
-          list -> {
-            fetching = false;
-            relaysArrived(list);
-          });
+      fetch();
     } else if (!plan) {
       runDue();
     }
     arm(loop.now());
+  }
+
+  /**
+   * tor has a new consensus (its NEWCONSENSUS event, or the control connection came back and one
+   * may have been missed): read it now rather than at the next poll, so that a relay that appeared
+   * gets the first slot with room that has not begun, and one that left is dropped. Without a
+   * schedule for the current period it only makes sure a read under way is repeated: the next slot
+   * makes the schedule from the newest consensus anyway.
+   */
+  public void consensusChanged() {
+    loop.checkInLoop();
+    if (stopped) {
+      return;
+    }
+    if (fetching) {
+      fetchAgain = true; // the read under way may have got the previous consensus
+    } else if (planner != null && planner.isCurrent(loop.now())) {
+      fetch();
+    }
+  }
+
+  private void fetch() {
+    fetching = true;
+    relays.relays(
+        list -> {
+          fetching = false;
+          relaysArrived(list);
+          if (fetchAgain) {
+            fetchAgain = false;
+            consensusChanged();
+          }
+        });
   }
 
   private void relaysArrived(Optional<List<Planner.Relay>> list) {

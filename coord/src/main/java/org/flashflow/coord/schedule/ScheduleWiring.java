@@ -2,7 +2,6 @@ package org.flashflow.coord.schedule;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
@@ -16,9 +15,6 @@ import org.flashflow.coord.v3bw.V3bwService;
 
 /** Builds the daemon's {@link ScheduleRunner} from its parts; kept out of the daemon class. */
 public final class ScheduleWiring {
-  /** How often the consensus is read again within a period, for relays that came or went. */
-  static final Duration CONSENSUS_REFRESH = Duration.ofMinutes(10);
-
   private ScheduleWiring() {}
 
   public static ScheduleRunner runner(
@@ -54,6 +50,6 @@ public final class ScheduleWiring {
             config.stateFile(), config.settings().period(), config.settings().slot(), clock),
         io,
         new SecureRandom(),
-        CONSENSUS_REFRESH);
+        config.consensusPoll());
   }
 }

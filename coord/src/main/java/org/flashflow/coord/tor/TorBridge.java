@@ -25,7 +25,8 @@ public final class TorBridge implements TorPort, AutoCloseable {
 
   /**
    * @param onState receives every state change, on the loop
-   * @param onEvent receives CIRC and FF_MEAS events of the current connection, on the loop
+   * @param onEvent receives CIRC, FF_MEAS and NEWCONSENSUS events of the current connection, on the
+   *     loop
    */
   public TorBridge(
       Loop loop,
@@ -33,7 +34,7 @@ public final class TorBridge implements TorPort, AutoCloseable {
       Duration maxBackoff,
       BiConsumer<TorState, String> onState,
       Consumer<TorEvent> onEvent) {
-    this.session = new TorSession(loop, mode, maxBackoff, onState, onEvent);
+    this.session = new TorSession(loop, mode, maxBackoff, onState, onEvent, true);
   }
 
   /** Starts connecting (on the loop); state changes follow. */

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -24,9 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A control-port server that plays a FlashFlow-capable coordinator's tor (protocol.md section 3)
  * for loopback tests: PROTOCOLINFO with NULL auth, AUTHENTICATE, GETINFO version, events/names,
- * ns/all, ns/id/, ns/name/, SETEVENTS, and COORD_START_MEAS with CIRC and FF_MEAS events. The
- * relay's behaviour per fingerprint is set by the test. Background reports are sent every {@code
- * reportInterval} milliseconds, so a 3 s measurement can run in well under 3 s.
+ * ns/all, ns/id/, ns/name/, SETEVENTS, and COORD_START_MEAS with CIRC and FF_MEAS events; a
+ * NEWCONSENSUS event when the test says ({@link #announceConsensus}). The relay's behaviour per
+ * fingerprint is set by the test. Background reports are sent every {@code reportInterval}
+ * milliseconds, so a 3 s measurement can run in well under 3 s.
  *
  * <p>Test code, so plain threads and concurrent collections are fine here.
  */
@@ -80,6 +82,21 @@ final class FakeFlashFlowTor implements AutoCloseable {
   void addRelay(Relay relay, Behaviour behaviour) {
     relays.put(relay.fingerprint(), relay);
     behaviours.put(relay.fingerprint(), behaviour);
+  }
+
+  /**
+   * Sends a {@code 650+NEWCONSENSUS} event with every relay added so far to the connections that
+   * subscribed to it, as tor does when it takes a new consensus.
+   */
+  void announceConsensus() {
+    StringBuilder sb = new StringBuilder("650+NEWCONSENSUS\n");
+    relays.values().forEach(r -> sb.append(routerStatus(r)));
+    String event = sb.append(".\n650 OK\n").toString();
+    for (Session s : sessions) {
+      if (s.events.contains("NEWCONSENSUS")) {
+        s.send(event);
+      }
+    }
   }
 
   /** Every command line received, in order, for assertions. */
@@ -137,6 +154,7 @@ final class FakeFlashFlowTor implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     volatile boolean closed;
+    volatile Set<String> events = Set.of();
 
     Session(Socket socket) throws IOException {
       this.socket = socket;
@@ -196,6 +214,9 @@ final class FakeFlashFlowTor implements AutoCloseable {
     }
 
     private String setEvents(String[] w) {
+      if (w[0].equalsIgnoreCase("SETEVENTS")) {
+        events = Set.copyOf(List.of(w).subList(1, w.length));
+      }
       if (!flashFlow) {
         for (String e : w) {
           if (e.equals("FF_MEAS")) {
@@ -211,7 +232,7 @@ final class FakeFlashFlowTor implements AutoCloseable {
         return "250-version=0.4.9.11-fake-flashflow\n250 OK\n";
       }
       if (key.equals("events/names")) {
-        return "250-events/names=CIRC STREAM ORCONN BW NOTICE WARN"
+        return "250-events/names=CIRC STREAM ORCONN BW NOTICE WARN NEWCONSENSUS"
             + (flashFlow ? " FF_MEAS" : "")
             + "\n250 OK\n";
       }

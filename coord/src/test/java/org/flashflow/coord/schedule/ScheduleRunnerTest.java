@@ -24,6 +24,7 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.flashflow.common.loop.ManualLoop;
 import org.flashflow.coord.core.MeasurementRecord;
@@ -147,6 +148,115 @@ class ScheduleRunnerTest {
             Duration.ofMinutes(5));
     core.runner = r;
     return r;
+  }
+
+  /** A runner over a consensus the test changes, read synchronously; counts the reads. */
+  private static final class Consensus implements ScheduleRunner.RelaySource {
+    final List<Planner.Relay> relays = new ArrayList<>();
+    int reads;
+
+    Consensus(List<String> fps) {
+      fps.forEach(this::add);
+    }
+
+    void add(String fp) {
+      relays.add(new Planner.Relay(fp, OptionalDouble.empty(), OptionalLong.of(MB)));
+    }
+
+    @Override
+    public void relays(Consumer<Optional<List<Planner.Relay>>> done) {
+      reads++;
+      done.accept(Optional.of(List.copyOf(relays)));
+    }
+  }
+
+  private ScheduleRunner runner(ManualLoop loop, FakeCore core, ScheduleRunner.RelaySource src) {
+    ScheduleRunner r =
+        new ScheduleRunner(
+            loop,
+            SETTINGS,
+            core,
+            src,
+            store(loop),
+            Runnable::run,
+            new Random(11),
+            Duration.ofMinutes(5));
+    core.runner = r;
+    return r;
+  }
+
+  private static final String NEW_FP = "BEEF".repeat(10);
+
+  /**
+   * Three relays planned at 00:00:30 for slots 1 and 2 (two per slot), so slot 2 has room for one
+   * more. At 00:00:40 a fourth relay enters the consensus.
+   */
+  private ScheduleRunner relayAppearsAt40s(ManualLoop loop, FakeCore core, Consensus consensus) {
+    ScheduleRunner r = runner(loop, core, consensus);
+    r.start();
+    loop.runPending();
+    r.consensusChanged(); // no schedule yet: nothing to refresh, the first slot makes it
+    assertEquals(0, consensus.reads);
+    loop.advance(Duration.ofSeconds(35)); // 00:00:40
+    assertEquals(1, consensus.reads, "the schedule made at 00:00:30");
+    assertEquals(2, core.started.size(), core.started.toString());
+    consensus.add(NEW_FP);
+    return r;
+  }
+
+  @Test
+  void aRelayAnnouncedByNewConsensusIsMeasuredInTheFirstSlotWithRoom() {
+    ManualLoop loop = new ManualLoop(T0);
+    FakeCore core = new FakeCore(loop);
+    Consensus consensus = new Consensus(FPS.subList(0, 3));
+    ScheduleRunner r = relayAppearsAt40s(loop, core, consensus);
+
+    r.consensusChanged(); // tor's NEWCONSENSUS event, posted to the loop
+    assertEquals(2, consensus.reads, "read at once");
+    assertEquals(2, r.planner().orElseThrow().entry(NEW_FP).orElseThrow().slot());
+
+    loop.advance(Duration.ofSeconds(25)); // 00:01:05
+    assertEquals(T0.plusSeconds(55), core.startedAt.get(NEW_FP), "slot 2, at 00:01:00");
+    assertEquals(4, core.started.size(), "the third relay shares slot 2: " + core.started);
+  }
+
+  @Test
+  void withoutTheEventANewRelayWaitsForThePoll() {
+    ManualLoop loop = new ManualLoop(T0);
+    FakeCore core = new FakeCore(loop);
+    Consensus consensus = new Consensus(FPS.subList(0, 3));
+    relayAppearsAt40s(loop, core, consensus);
+
+    // The poll (5 min = 10 slots) reads the consensus at the 10th slot start after the schedule was
+    // made, 00:05:30, before handing out that slot: the relay is measured in slot 11, 4.5 minutes
+    // after slot 2 had room for it.
+    loop.advance(Duration.ofSeconds(285)); // 00:05:25
+    assertFalse(core.started.contains(NEW_FP), core.started.toString());
+    assertEquals(1, consensus.reads);
+    loop.advance(Duration.ofSeconds(10)); // 00:05:35
+    assertEquals(2, consensus.reads);
+    assertEquals(T0.plusSeconds(325), core.startedAt.get(NEW_FP), "slot 11, at 00:05:30");
+  }
+
+  @Test
+  void anAnnouncementDuringARead() {
+    ManualLoop loop = new ManualLoop(T0);
+    FakeCore core = new FakeCore(loop);
+    List<Consumer<Optional<List<Planner.Relay>>>> pending = new ArrayList<>();
+    List<Planner.Relay> three = new Consensus(FPS.subList(0, 3)).relays;
+    ScheduleRunner r = runner(loop, core, pending::add);
+    r.start();
+    loop.advance(Duration.ofSeconds(25)); // 00:00:30: the schedule's read starts
+    assertEquals(1, pending.size());
+    r.consensusChanged(); // may be newer than what that read gets
+    assertEquals(1, pending.size(), "one read at a time");
+    pending.get(0).accept(Optional.of(three));
+    assertEquals(2, pending.size(), "read again once the first one is done");
+    List<Planner.Relay> four = new ArrayList<>(three);
+    four.add(new Planner.Relay(NEW_FP, OptionalDouble.empty(), OptionalLong.of(MB)));
+    pending.get(1).accept(Optional.of(four));
+    assertEquals(2, r.planner().orElseThrow().entry(NEW_FP).orElseThrow().slot());
+    assertEquals(2, pending.size());
   }
 
   private static Instant periodEnd(Instant t) {

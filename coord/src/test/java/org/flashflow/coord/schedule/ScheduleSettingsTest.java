@@ -17,7 +17,27 @@ class ScheduleSettingsTest {
   void defaultsFromTheSchema() throws Exception {
     ScheduleSettings s = ScheduleSettings.from(Config.defaults());
     assertEquals(ScheduleSettings.defaults(new Capacities(Map.of(), 12_500_000)), s);
-    assertEquals(1440, s.clock().slotsInPeriod());
+    // meas_duration 30 s + 5 s of setup: measurements packed back to back, not the proposal's 60 s.
+    assertEquals(Duration.ofSeconds(35), s.slot());
+    assertEquals(2468, s.clock().slotsInPeriod());
+  }
+
+  @Test
+  void anUnsetSlotFollowsMeasDurationAndASetOneWins() throws Exception {
+    assertEquals(
+        Duration.ofSeconds(45),
+        ScheduleSettings.from(Config.parse("[meas_params]\nmeas_duration = 40\n", "t.ini")).slot());
+    assertEquals(
+        Duration.ofSeconds(45),
+        ScheduleSettings.from(
+                Config.parse("[meas_params]\nmeas_duration = 40\n[schedule]\nslot =\n", "t.ini"))
+            .slot());
+    assertEquals(
+        Duration.ofSeconds(60),
+        ScheduleSettings.from(
+                Config.parse(
+                    "[meas_params]\nmeas_duration = 40\n[schedule]\nslot = 1 min\n", "t.ini"))
+            .slot());
   }
 
   @Test
@@ -47,6 +67,8 @@ class ScheduleSettingsTest {
             + " or p75",
         "multiplier = 0.5 | [schedule] multiplier = \"0.5\": expected a number from 1 to 100",
         "slot = 2 day | [schedule] slot = \"2 day\": expected at least 1 s and at most the period",
+        "period = 20 s | [schedule] period = \"20 s\": expected at least the slot (meas_duration"
+            + " + 5 s = 35 s, as [schedule] slot is empty)",
       })
   void badValuesNameKeyAndValue(String line, String message) {
     assertEquals(

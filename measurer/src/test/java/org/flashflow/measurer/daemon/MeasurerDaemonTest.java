@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -14,9 +13,12 @@ import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.flashflow.common.config.Config;
+import org.flashflow.common.testing.ClosedPort;
 import org.flashflow.common.tls.KeyGen;
 import org.flashflow.measurer.MeasurerStatus;
 import org.flashflow.torctl.model.TorState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,11 +28,21 @@ import org.junit.jupiter.api.io.TempDir;
 class MeasurerDaemonTest {
   @TempDir Path dir;
 
+  /** Held for the whole test: nothing listens there, neither a coordinator nor a tor. */
+  private ClosedPort closed;
+
+  @BeforeEach
+  void holdAPort() throws IOException {
+    closed = ClosedPort.closed();
+  }
+
+  @AfterEach
+  void releaseThePort() throws IOException {
+    closed.close();
+  }
+
   private MeasurerConfig config() throws Exception {
-    int unused;
-    try (ServerSocket s = new ServerSocket(0)) {
-      unused = s.getLocalPort();
-    }
+    int unused = closed.port();
     return MeasurerConfig.from(
         Config.parse(
             "[measurer]\ndatadir = "

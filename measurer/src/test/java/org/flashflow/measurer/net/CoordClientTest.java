@@ -28,6 +28,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.flashflow.common.config.HostPort;
+import org.flashflow.common.testing.ClosedPort;
 import org.flashflow.common.tls.KeyGen;
 import org.flashflow.common.tls.TlsContexts;
 import org.flashflow.measurer.CoordLink;
@@ -115,12 +116,12 @@ class CoordClientTest {
 
   @Test
   void aCoordinatorThatIsNotUpYetIsRetriedUntilItIs() throws Exception {
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      port = s.getLocalPort();
+    // Nobody listens on the port until the server takes it over; a port freed a moment ago could
+    // be taken by another test or process by then.
+    try (ClosedPort port = ClosedPort.forLaterServer()) {
+      startClient(new InetSocketAddress(InetAddress.getLoopbackAddress(), port.port()));
+      startServer(coordPem, port.port());
     }
-    startClient(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-    startServer(coordPem, port);
 
     assertNotNull(events.connected());
   }

@@ -48,6 +48,8 @@ final class PrivateTorNetwork implements AutoCloseable {
   /** real-tor.md: a consensus after 6-18 s; give it room on a loaded 2-core CI machine. */
   private static final Duration CONSENSUS_TIMEOUT = Duration.ofSeconds(90);
 
+  private static final int START_ATTEMPTS = 3;
+
   private static final Duration PID_FILE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(30);
@@ -125,6 +127,8 @@ final class PrivateTorNetwork implements AutoCloseable {
   private final Path dir;
   private final List<Node> authorities = new ArrayList<>();
   private final List<Node> relays = new ArrayList<>();
+  private String dirAuthorities = "";
+  private final List<ServerSocket> heldPorts = new ArrayList<>();
   private final Thread shutdownHook = new Thread(this::stopAll, "private-tor-network-stop");
   private boolean hooked;
 
@@ -132,29 +136,59 @@ final class PrivateTorNetwork implements AutoCloseable {
     this.dir = dir;
   }
 
-  /** Builds and starts the network; on any failure stops what it started and rethrows. */
+  /**
+   * Builds and starts the network; on any failure stops what it started and rethrows. The tors must
+   * be told their ports in advance, so the ports are found free and held until just before the tors
+   * start; should another process take one in that moment anyway (tor then fails with "Address
+   * already in use"), the whole network is built again on other ports, up to {@link
+   * #START_ATTEMPTS} times.
+   */
   static PrivateTorNetwork start() throws IOException {
-    long t0 = System.nanoTime();
-    PrivateTorNetwork net = new PrivateTorNetwork(Files.createTempDirectory("ff-tornet-"));
-    try {
-      net.create();
-      net.launch();
-      net.awaitConsensus();
-    } catch (IOException | RuntimeException | Error e) {
+    for (int attempt = 1; ; attempt++) {
+      long t0 = System.nanoTime();
+      PrivateTorNetwork net = new PrivateTorNetwork(Files.createTempDirectory("ff-tornet-"));
       try {
-        net.close();
-      } catch (IOException | RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
+        net.create();
+        net.launch();
+        net.awaitConsensus();
+      } catch (IOException | RuntimeException | Error e) {
+        boolean portTaken = net.aPortWasTaken();
+        try {
+          net.close();
+        } catch (IOException | RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        if (portTaken && attempt < START_ATTEMPTS) {
+          log.warn("a port of the private Tor network was taken meanwhile; starting it again");
+          continue;
+        }
+        throw e;
       }
-      throw e;
+      log.info(
+          "private Tor network up in {} ms: {} authorities, {} relays, in {}",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+          AUTHORITIES,
+          RELAYS,
+          net.dir);
+      return net;
     }
-    log.info(
-        "private Tor network up in {} ms: {} authorities, {} relays, in {}",
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
-        AUTHORITIES,
-        RELAYS,
-        net.dir);
-    return net;
+  }
+
+  /** Whether a tor could not bind one of its ports. */
+  private boolean aPortWasTaken() {
+    for (Node n : nodes()) {
+      for (Path file : List.of(n.noticeLog(), n.stdout())) {
+        try {
+          if (Files.exists(file)
+              && Files.readString(file, UTF_8).contains("Address already in use")) {
+            return true;
+          }
+        } catch (IOException e) {
+          // no evidence either way from this file
+        }
+      }
+    }
+    return false;
   }
 
   List<Node> authorities() {
@@ -182,6 +216,22 @@ final class PrivateTorNetwork implements AutoCloseable {
     return httpGet(authority.dirPort, "/tor/status-vote/current/authority");
   }
 
+  /**
+   * torrc lines for a client of this network (as the coordinator's tor is): the authorities, and
+   * the options real-tor.md gives every tor of a network on loopback.
+   */
+  List<String> clientTorrcLines() {
+    List<String> lines = new ArrayList<>(List.of("TestingTorNetwork 1"));
+    lines.addAll(dirAuthorities.lines().toList());
+    lines.addAll(
+        List.of(
+            "UseDefaultFallbackDirs 0",
+            "AddressDisableIPv6 1",
+            "PathsNeededToBuildCircuits 0.67",
+            "MaxConsensusAgeForDiffs 1 minutes"));
+    return lines;
+  }
+
   /** Opens an authenticated control connection to {@code node}. */
   TorControl control(Node node) throws IOException {
     return TorControl.connect(node.controlPort(), node.cookie());
@@ -195,7 +245,7 @@ final class PrivateTorNetwork implements AutoCloseable {
   // ---- building
 
   private void create() throws IOException {
-    List<Integer> ports = freeLoopbackPorts(AUTHORITIES * 2 + RELAYS);
+    List<Integer> ports = holdLoopbackPorts(AUTHORITIES * 2 + RELAYS);
     int next = 0;
     for (int i = 0; i < AUTHORITIES; i++) {
       String nick = "auth" + i;
@@ -217,7 +267,7 @@ final class PrivateTorNetwork implements AutoCloseable {
       }
       n.fingerprint = relayFingerprint(n);
     }
-    String dirAuthorities =
+    dirAuthorities =
         authorities.stream()
             .map(
                 a ->
@@ -350,7 +400,34 @@ final class PrivateTorNetwork implements AutoCloseable {
     return sb.toString();
   }
 
-  /** Distinct free ports on 127.0.0.1: all held open together, then released. */
+  /**
+   * Distinct free ports on 127.0.0.1, held (bound) until {@link #launch} releases them just before
+   * the tors bind them, so that nothing else is given them while keys are made.
+   */
+  private List<Integer> holdLoopbackPorts(int count) throws IOException {
+    for (int i = 0; i < count; i++) {
+      ServerSocket s = new ServerSocket();
+      heldPorts.add(s);
+      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+    return heldPorts.stream().map(ServerSocket::getLocalPort).toList();
+  }
+
+  private void releasePorts() {
+    for (ServerSocket s : heldPorts) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        log.warn("closing a held port: {}", e.toString());
+      }
+    }
+    heldPorts.clear();
+  }
+
+  /**
+   * Distinct free ports on 127.0.0.1: all held open together, then released. Only for a tor that
+   * does not bind them ({@code --verify-config}).
+   */
   static List<Integer> freeLoopbackPorts(int count) throws IOException {
     List<ServerSocket> held = new ArrayList<>();
     try {
@@ -372,6 +449,7 @@ final class PrivateTorNetwork implements AutoCloseable {
   private void launch() throws IOException {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     hooked = true;
+    releasePorts();
     for (Node n : nodes()) {
       ProcessBuilder pb = new ProcessBuilder("tor", "-f", n.torrc().toString());
       pb.redirectErrorStream(true);
@@ -476,6 +554,7 @@ final class PrivateTorNetwork implements AutoCloseable {
   /** Stops every tor and deletes the network's directory. */
   @Override
   public void close() throws IOException {
+    releasePorts();
     stopAll();
     if (hooked) {
       try {

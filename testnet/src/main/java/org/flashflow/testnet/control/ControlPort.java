@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import org.flashflow.common.config.HostPort;
 import org.flashflow.testnet.Directory;
+import org.flashflow.testnet.RelayEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,6 +113,22 @@ public final class ControlPort {
         s.send(line);
       }
     }
+  }
+
+  /**
+   * Announces the consensus as tor does when it takes a new one: a {@code 650+NEWCONSENSUS} event
+   * with every relay's router status entry, then {@code .} and {@code 650 OK}, to the sessions that
+   * subscribed to NEWCONSENSUS. Any thread.
+   */
+  public void announceConsensus() {
+    loop.execute(
+        () -> {
+          StringBuilder sb = new StringBuilder("650+NEWCONSENSUS\r\n");
+          for (RelayEntry r : directory.relays()) {
+            sb.append(RouterStatusFormat.entry(directory, r));
+          }
+          emit("NEWCONSENSUS", sb.append(".\r\n650 OK").toString());
+        });
   }
 
   String name() {

@@ -132,6 +132,15 @@ public final class Testnet implements AutoCloseable {
     return summary;
   }
 
+  /**
+   * Every emulated tor announces its consensus (a {@code 650+NEWCONSENSUS} event to the controllers
+   * that subscribed), as a real tor does about once an hour. The relays do not change while the
+   * network runs, so this only makes a coordinator read the consensus again.
+   */
+  public void announceConsensus() {
+    controlPorts.forEach(ControlPort::announceConsensus);
+  }
+
   /** Blocks until {@link #close()} has run. */
   public void awaitTermination() throws InterruptedException {
     terminated.await();

@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,7 @@ import org.flashflow.testnet.TestnetConfig.AuthMode;
 import org.flashflow.testnet.TorPort;
 import org.flashflow.testnet.network.Testnet;
 import org.flashflow.torctl.client.TorControlClient;
+import org.flashflow.torctl.model.NewConsensusEvent;
 import org.flashflow.torctl.model.ProtocolInfo;
 import org.flashflow.torctl.model.RouterStatus;
 import org.flashflow.torctl.model.RouterStatusParser;
@@ -38,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The control ports, through torctl's real client and through raw sockets (stock tor's bytes). */
 @Timeout(30)
 class ControlPortTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
   @TempDir static Path dir;
   static Testnet net;
 
@@ -158,6 +162,27 @@ class ControlPortTest {
   }
 
   @Test
+  void newConsensusIsAnnouncedToSubscribersInStockForm() throws Exception {
+    TorPort p = net.coordinatorTor();
+    Nets.Recorder events = new Nets.Recorder();
+    try (TorControlClient c = TorControlClient.connect(Nets.settings(p), events);
+        Raw raw = new Raw(p)) {
+      c.setEvents(List.of("CIRC", "FF_MEAS", "NEWCONSENSUS"));
+      byte[] cookie = Files.readAllBytes(p.cookieFile().orElseThrow());
+      assertEquals("250 OK\r\n", raw.ask("AUTHENTICATE " + HexFormat.of().formatHex(cookie), 1));
+      assertEquals("250 OK\r\n", raw.ask("SETEVENTS NEWCONSENSUS", 1));
+
+      net.announceConsensus();
+
+      assertEquals(new NewConsensusEvent(2), events.next(NewConsensusEvent.class, WAIT));
+      String event = raw.read(1 + 2 * 4 + 2); // 2 relays: r, s, w, p each
+      assertTrue(event.startsWith("650+NEWCONSENSUS\r\nr relay1 "), event);
+      assertTrue(event.contains("\r\nr liar "), event);
+      assertTrue(event.endsWith("\r\np reject 1-65535\r\n.\r\n650 OK\r\n"), event);
+    }
+  }
+
+  @Test
   void beforeAuthenticationAndWithAWrongCookieTorClosesTheConnection() throws Exception {
     try (Raw raw = new Raw(net.coordinatorTor())) {
       assertEquals("514 Authentication required.\r\n", raw.ask("GETINFO version", 1));
@@ -248,6 +273,11 @@ class ControlPortTest {
     String ask(String line, int lines) throws IOException {
       out.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
+      return read(lines);
+    }
+
+    /** Reads {@code lines} lines, CRLF kept. */
+    String read(int lines) throws IOException {
       StringBuilder sb = new StringBuilder();
       for (int i = 0; i < lines; i++) {
         StringBuilder l = new StringBuilder();

@@ -18,9 +18,10 @@ import java.util.function.Consumer;
  *
  * <p>It also mends three things jtorctl gets wrong for us: its error replies drop the status code
  * (so a tap on the input remembers the last final reply line); its CIRC parsing drops {@code
- * REASON=} (so every event line is handed raw to {@link EventHandler#unrecognized}); and a reader
- * failure other than a clean EOF neither tells the handler nor frees the waiting command (so the
- * reader's exit is reported to a callback, which must free the waiting thread).
+ * REASON=} and it splits a multi-line event into one event per line (so every event is handed raw,
+ * whole, to {@link EventHandler#unrecognized}); and a reader failure other than a clean EOF neither
+ * tells the handler nor frees the waiting command (so the reader's exit is reported to a callback,
+ * which must free the waiting thread).
  */
 public class FlashFlowControlConnection extends TorControlConnection {
 
@@ -99,24 +100,40 @@ public class FlashFlowControlConnection extends TorControlConnection {
     return lines;
   }
 
-  /** Hands every event line to the handler raw, instead of jtorctl's lossy per-type parsing. */
+  /**
+   * Hands every event to the handler raw, instead of jtorctl's lossy per-type parsing. One reply is
+   * one event: a one-line {@code 650 CIRC ...}, or a multi-line one such as {@code
+   * 650+NEWCONSENSUS}, its data block, and the closing {@code 650 OK} (which jtorctl would
+   * otherwise pass on as an event of type {@code OK}). The handler gets the event's keyword and the
+   * rest of its first line, followed by LF and the data, as jtorctl unescaped it (each line ended
+   * by LF).
+   */
   @Override
   @SuppressWarnings("NonApiType") // jtorctl's signature
   protected void handleEvent(ArrayList<ReplyLine> events) {
     EventHandler h = rawHandler;
-    if (h == null) {
+    if (h == null || events.isEmpty()) {
       return;
     }
-    for (ReplyLine line : events) {
-      String msg = line.msg;
-      int sp = msg.indexOf(' ');
-      String type = sp < 0 ? msg : msg.substring(0, sp);
-      String rest = sp < 0 ? "" : msg.substring(sp + 1);
-      if (line.rest != null) {
-        rest = rest + "\n" + line.rest;
+    ReplyLine first = events.get(0);
+    String msg = first.msg;
+    int sp = msg.indexOf(' ');
+    String type = sp < 0 ? msg : msg.substring(0, sp);
+    StringBuilder rest = new StringBuilder(sp < 0 ? "" : msg.substring(sp + 1));
+    int last = events.size() - 1;
+    for (int i = 0; i <= last; i++) {
+      ReplyLine line = events.get(i);
+      if (i > 0) {
+        if (i == last && line.msg.equals("OK") && line.rest == null) {
+          break; // the end of a multi-line event, not an event of its own
+        }
+        rest.append('\n').append(line.msg);
       }
-      h.unrecognized(type, rest);
+      if (line.rest != null) {
+        rest.append('\n').append(line.rest);
+      }
     }
+    h.unrecognized(type, rest.toString());
   }
 
   @Override

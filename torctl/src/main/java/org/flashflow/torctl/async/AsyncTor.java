@@ -111,6 +111,11 @@ public final class AsyncTor implements AutoCloseable {
     return submit("GETINFO events/names", () -> client().supportsFlashFlow());
   }
 
+  /** The events tor can send ({@code GETINFO events/names}). */
+  public CompletableFuture<Set<String>> eventNames() {
+    return submit("GETINFO events/names", () -> client().eventNames());
+  }
+
   /** {@code SETEVENTS ...}. */
   public CompletableFuture<Void> setEvents(List<String> events) {
     List<String> copy = List.copyOf(events);

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import net.freehaven.tor.control.FlashFlowControlConnection;
@@ -160,7 +161,12 @@ public final class TorControlClient implements AutoCloseable {
 
   /** Whether tor lists FF_MEAS in {@code GETINFO events/names}: a FlashFlow-capable tor does. */
   public boolean supportsFlashFlow() throws TorControlException {
-    return Arrays.asList(getInfo("events/names").split("\\s+")).contains("FF_MEAS");
+    return eventNames().contains("FF_MEAS");
+  }
+
+  /** The events tor can send ({@code GETINFO events/names}), e.g. CIRC, NEWCONSENSUS, FF_MEAS. */
+  public Set<String> eventNames() throws TorControlException {
+    return Set.copyOf(Arrays.asList(getInfo("events/names").strip().split("\\s+")));
   }
 
   /** {@code SETEVENTS ...}; replaces the whole subscription (empty: none). */

@@ -9,7 +9,7 @@ import org.flashflow.torctl.model.TorEvent;
  * connection from here deadlocks it for good.
  */
 public interface TorEventListener {
-  /** A CIRC or FF_MEAS event, already parsed. Events of other circuits arrive too. */
+  /** A CIRC, FF_MEAS or NEWCONSENSUS event, already parsed. Events of other circuits arrive too. */
   void onTorEvent(TorEvent event);
 
   /** The control connection is gone; called at most once, never after our own close(). */

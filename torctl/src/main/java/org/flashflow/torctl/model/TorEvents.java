@@ -7,9 +7,10 @@ import java.util.Optional;
 import org.flashflow.torctl.model.CircEvent.CircStatus;
 
 /**
- * Parses the events FlashFlow subscribes to, CIRC (control-spec 4.1.1) and FF_MEAS (protocol.md
- * section 3), from tor's raw text. Pure and total: a line it cannot read, or an event type it does
- * not know, yields empty, and the caller decides whether to log.
+ * Parses the events FlashFlow subscribes to, CIRC (control-spec 4.1.1), FF_MEAS (protocol.md
+ * section 3) and NEWCONSENSUS (control-spec 4.1.12), from tor's raw text. Pure and total: a line it
+ * cannot read, or an event type it does not know, yields empty, and the caller decides whether to
+ * log.
  */
 public final class TorEvents {
   private TorEvents() {}
@@ -19,13 +20,15 @@ public final class TorEvents {
    *
    * @param type the event keyword, e.g. {@code CIRC}
    * @param rest everything after the keyword and one space, e.g. {@code 10 BUILT $FP~relay4
-   *     PURPOSE=GENERAL}
+   *     PURPOSE=GENERAL}; for a multi-line event ({@code 650+NEWCONSENSUS}), the rest of the first
+   *     line, then LF and the data block's lines, each ended by LF
    */
   public static Optional<TorEvent> parse(String type, String rest) {
     try {
       return switch (type.toUpperCase(Locale.ROOT)) {
         case "CIRC" -> Optional.of(circ(rest));
         case "FF_MEAS" -> Optional.of(ffMeas(rest));
+        case "NEWCONSENSUS" -> Optional.of(newConsensus(rest));
         default -> Optional.empty();
       };
     } catch (IllegalArgumentException e) {
@@ -50,7 +53,18 @@ public final class TorEvents {
   /** Whether {@link #parse} knows this event type, so that a failure to parse is worth a WARN. */
   public static boolean isKnownType(String type) {
     String t = type.toUpperCase(Locale.ROOT);
-    return t.equals("CIRC") || t.equals("FF_MEAS");
+    return t.equals("CIRC") || t.equals("FF_MEAS") || t.equals("NEWCONSENSUS");
+  }
+
+  /** The data block is not checked line by line: the consensus is read again with GETINFO. */
+  private static NewConsensusEvent newConsensus(String rest) {
+    int relays = 0;
+    for (String line : rest.split("\n")) {
+      if (line.startsWith("r ")) {
+        relays++;
+      }
+    }
+    return new NewConsensusEvent(relays);
   }
 
   private static CircEvent circ(String rest) {

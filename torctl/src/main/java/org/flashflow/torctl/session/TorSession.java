@@ -1,6 +1,7 @@
 package org.flashflow.torctl.session;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -14,6 +15,7 @@ import org.flashflow.common.loop.Loop;
 import org.flashflow.torctl.async.AsyncTor;
 import org.flashflow.torctl.client.TorControlSettings;
 import org.flashflow.torctl.client.TorEventListener;
+import org.flashflow.torctl.model.NewConsensusEvent;
 import org.flashflow.torctl.model.TorCallback;
 import org.flashflow.torctl.model.TorConnectionLostException;
 import org.flashflow.torctl.model.TorControlException;
@@ -25,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A tor control connection that stays up: attaches to a running tor or launches one, authenticates,
- * checks for FlashFlow, subscribes to CIRC (and FF_MEAS where tor has it), and after a loss
- * reconnects with backoff (attach mode) or relaunches tor (launch mode). Shared by the coordinator
- * and the measurer, whose tor ports are thin layers over {@link #call}.
+ * checks for FlashFlow, subscribes to CIRC (and FF_MEAS where tor has it; NEWCONSENSUS if asked
+ * for), and after a loss reconnects with backoff (attach mode) or relaunches tor (launch mode).
+ * Shared by the coordinator and the measurer, whose tor ports are thin layers over {@link #call}.
  *
  * <p>All fields belong to the event loop. Blocking work (launching tor, every control command) runs
  * elsewhere ({@link AsyncTor}'s thread, a launcher thread) and comes back with {@code
@@ -37,8 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class TorSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TorSession.class);
   private static final Duration MIN_BACKOFF = Duration.ofMillis(500);
-  private static final List<String> EVENTS_FLASHFLOW = List.of("CIRC", "FF_MEAS");
-  private static final List<String> EVENTS_STOCK = List.of("CIRC");
+  private static final String FF_MEAS = "FF_MEAS";
+  private static final String NEWCONSENSUS = "NEWCONSENSUS";
 
   /** The outcome of one {@link #call}, delivered on the loop. */
   @FunctionalInterface
@@ -56,6 +58,7 @@ public final class TorSession implements AutoCloseable {
   private final Duration maxBackoff;
   private final BiConsumer<TorState, String> onState;
   private final Consumer<TorEvent> onEvent;
+  private final boolean consensusEvents;
   private final ExecutorService launcher;
 
   private AsyncTor tor;
@@ -65,6 +68,7 @@ public final class TorSession implements AutoCloseable {
   private Cancellable retry;
   private boolean closed;
   private boolean reportedNoFlashFlow;
+  private boolean reportedNoConsensusEvents;
   private TorState state = TorState.CONNECTING;
 
   /** Attach to an existing tor, or launch our own. */
@@ -91,6 +95,22 @@ public final class TorSession implements AutoCloseable {
       Duration maxBackoff,
       BiConsumer<TorState, String> onState,
       Consumer<TorEvent> onEvent) {
+    this(loop, mode, maxBackoff, onState, onEvent, false);
+  }
+
+  /**
+   * @param consensusEvents also subscribe to NEWCONSENSUS where tor offers it (the coordinator, so
+   *     that its schedule sees new relays at once); {@code onEvent} then gets {@link
+   *     NewConsensusEvent}s too. Without it, none reaches {@code onEvent}.
+   */
+  public TorSession(
+      Loop loop,
+      Mode mode,
+      Duration maxBackoff,
+      BiConsumer<TorState, String> onState,
+      Consumer<TorEvent> onEvent,
+      boolean consensusEvents) {
+    this.consensusEvents = consensusEvents;
     this.loop = loop;
     this.mode = mode;
     this.maxBackoff = maxBackoff.compareTo(MIN_BACKOFF) < 0 ? MIN_BACKOFF : maxBackoff;
@@ -191,11 +211,27 @@ public final class TorSession implements AutoCloseable {
                     }));
   }
 
+  /** What {@link #checkFlashFlow} subscribed to. */
+  private record Subscribed(boolean flashFlow, boolean consensus) {}
+
   private void checkFlashFlow(long gen, AsyncTor t) {
-    t.supportsFlashFlow()
-        .thenCompose(ff -> t.setEvents(ff ? EVENTS_FLASHFLOW : EVENTS_STOCK).thenApply(v -> ff))
+    t.eventNames()
+        .thenCompose(
+            names -> {
+              Subscribed sub =
+                  new Subscribed(
+                      names.contains(FF_MEAS), consensusEvents && names.contains(NEWCONSENSUS));
+              List<String> events = new ArrayList<>(List.of("CIRC"));
+              if (sub.flashFlow()) {
+                events.add(FF_MEAS);
+              }
+              if (sub.consensus()) {
+                events.add(NEWCONSENSUS);
+              }
+              return t.setEvents(events).thenApply(v -> sub);
+            })
         .whenComplete(
-            (ff, e) ->
+            (sub, e) ->
                 loop.execute(
                     () -> {
                       if (closed || gen != generation) {
@@ -208,7 +244,15 @@ public final class TorSession implements AutoCloseable {
                       }
                       backoff = MIN_BACKOFF;
                       String version = t.protocolInfo().torVersion();
-                      if (ff) {
+                      if (consensusEvents && !sub.consensus() && !reportedNoConsensusEvents) {
+                        reportedNoConsensusEvents = true;
+                        log.warn(
+                            "tor {} at {} does not offer NEWCONSENSUS events: relays new in the"
+                                + " consensus are only seen at the next poll",
+                            version,
+                            where());
+                      }
+                      if (sub.flashFlow()) {
                         log.info("tor {} at {} is ready for FlashFlow", version, where());
                         setState(TorState.READY, "tor " + version + " at " + where());
                       } else {
@@ -339,6 +383,9 @@ public final class TorSession implements AutoCloseable {
 
     @Override
     public void onTorEvent(TorEvent event) {
+      if (event instanceof NewConsensusEvent && !consensusEvents) {
+        return; // not asked for: a listener that does not expect one may not get one
+      }
       loop.execute(
           () -> {
             if (!closed && gen == generation) {

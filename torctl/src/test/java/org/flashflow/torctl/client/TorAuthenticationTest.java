@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalInt;
+import org.flashflow.common.testing.ClosedPort;
 import org.flashflow.torctl.FakeTorServer;
 import org.flashflow.torctl.RecordingListener;
 import org.flashflow.torctl.model.TorControlException;
@@ -182,18 +183,18 @@ class TorAuthenticationTest {
 
   @Test
   void nobodyListening() throws Exception {
-    int port;
-    try (FakeTorServer tor = FakeTorServer.nullAuth()) {
-      port = ((TorEndpoint.Tcp) tor.endpoint()).port();
+    // Held for the whole test: a port freed a moment ago may be taken by then.
+    try (ClosedPort closed = ClosedPort.closed()) {
+      int port = closed.port();
+      TorControlException e =
+          assertThrows(
+              TorControlException.class,
+              () ->
+                  TorControlClient.connect(
+                      TorControlSettings.of(new TorEndpoint.Tcp("127.0.0.1", port)),
+                      new RecordingListener()));
+      assertTrue(
+          e.getMessage().startsWith("cannot connect to tor at 127.0.0.1:" + port), e.getMessage());
     }
-    TorControlException e =
-        assertThrows(
-            TorControlException.class,
-            () ->
-                TorControlClient.connect(
-                    TorControlSettings.of(new TorEndpoint.Tcp("127.0.0.1", port)),
-                    new RecordingListener()));
-    assertTrue(
-        e.getMessage().startsWith("cannot connect to tor at 127.0.0.1:" + port), e.getMessage());
   }
 }

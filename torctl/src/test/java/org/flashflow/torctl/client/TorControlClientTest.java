@@ -10,13 +10,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.flashflow.torctl.FakeTorServer;
 import org.flashflow.torctl.RecordingListener;
+import org.flashflow.torctl.Samples;
 import org.flashflow.torctl.model.CircEvent;
 import org.flashflow.torctl.model.CircEvent.CircStatus;
 import org.flashflow.torctl.model.FfMeasEvent;
 import org.flashflow.torctl.model.MalformedTorReplyException;
+import org.flashflow.torctl.model.NewConsensusEvent;
 import org.flashflow.torctl.model.RouterStatus;
 import org.flashflow.torctl.model.TorConnectionLostException;
 import org.flashflow.torctl.model.TorControlException;
@@ -152,6 +155,28 @@ class TorControlClientTest {
     assertEquals(new FfMeasEvent.End(7, true), listener.nextEvent());
     assertEquals("0.4.9.11", client.version()); // the reader thread is alive
     assertEquals(0, listener.events.size());
+  }
+
+  @Test
+  void stockTorsNewConsensusEventArrivesAsOneEvent() throws Exception {
+    tor.reply("SETEVENTS NEWCONSENSUS", "250 OK");
+    client.setEvents(List.of("NEWCONSENSUS"));
+    List<String> sample = Samples.lines("newconsensus-event.txt");
+    String event =
+        String.join("\r\n", sample.subList(sample.indexOf("650+NEWCONSENSUS"), sample.size()));
+    tor.push(event); // multi-line: 650+NEWCONSENSUS, 7 entries, ".", "650 OK"
+    tor.push("650 FF_MEAS 7 END SUCCESS=TRUE");
+    assertEquals(new NewConsensusEvent(7), listener.nextEvent());
+    assertEquals(new FfMeasEvent.End(7, true), listener.nextEvent(), "and nothing for 650 OK");
+    assertEquals("0.4.9.11", client.version());
+    assertEquals(0, listener.events.size());
+  }
+
+  @Test
+  void eventNamesAsASet() throws Exception {
+    tor.reply(
+        "GETINFO events/names", "250-events/names=CIRC NEWCONSENSUS FF_MEAS NOTICE\r\n250 OK");
+    assertEquals(Set.of("CIRC", "NEWCONSENSUS", "FF_MEAS", "NOTICE"), client.eventNames());
   }
 
   @Test

@@ -36,6 +36,19 @@ class TorEventsTest {
         events);
   }
 
+  @Test
+  void newConsensusCountsTheRouterStatusEntries() {
+    // As FlashFlowControlConnection hands it over: the rest of the first line (none), LF, the data.
+    String rest =
+        "\nr relay3 IHMQGE27ZTYL+8rhci05QStcAmA wVS8l40N/Tt8AROw/0l5mhccBnM 2038-01-01 00:00:00"
+            + " 127.0.0.1 39943 0\ns Exit Fast Running Valid\nw Bandwidth=0\n"
+            + "r relay2 JndChdDHe8o3bErFfHTg5SC14o0 m6rfndmbYgAJEGJH2pgsM8p8kRk 2038-01-01 00:00:00"
+            + " 127.0.0.1 43935 0\ns Fast Running Valid\nw Bandwidth=0\n";
+    assertEquals(Optional.of(new NewConsensusEvent(2)), TorEvents.parse("NEWCONSENSUS", rest));
+    assertEquals(Optional.of(new NewConsensusEvent(0)), TorEvents.parse("NEWCONSENSUS", "\n"));
+    assertTrue(TorEvents.isKnownType("NEWCONSENSUS"));
+  }
+
   static Stream<Arguments> good() {
     return Stream.of(
         Arguments.of("CIRC", "12 FAILED REASON=TIMEOUT", circ(12, CircStatus.FAILED, "TIMEOUT")),
