@@ -4,11 +4,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import org.flashflow.common.loop.Loop;
 import org.flashflow.coord.Coordinator;
-import org.flashflow.coord.CoordinatorStatus;
 import org.flashflow.coord.MeasurementRequest;
 import org.flashflow.coord.StartCallback;
 import org.flashflow.coord.TorPort;
@@ -37,11 +35,7 @@ final class ScheduleWiring {
 
           @Override
           public Set<String> connectedMeasurers() {
-            Set<String> names = new TreeSet<>();
-            for (CoordinatorStatus.MeasurerStatus m : coordinator.status().measurers()) {
-              names.add(m.name());
-            }
-            return names;
+            return coordinator.connectedMeasurers();
           }
         };
     return new ScheduleRunner(
