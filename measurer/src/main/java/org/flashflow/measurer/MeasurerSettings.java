@@ -8,7 +8,8 @@ import java.util.Objects;
  * tor that goes quiet never leaves a measurement behind.
  *
  * @param circBuildTimeout how long circuits may take to build ({@code [measurer]
- *     circ_build_timeout}); then the measurer decides with what it has
+ *     circ_build_timeout}); then the measurer decides with what it has. Below the coordinator's
+ *     setup_timeout, so that the coordinator hears the answer before it gives up on this measurer
  * @param goTimeout how long to wait for Go after ConnectedToRelay; the coordinator's own setup
  *     deadline is shorter, so this only catches a coordinator that forgot us
  * @param activeSlack added to {@code dur} for the active phase; tor's END normally comes first

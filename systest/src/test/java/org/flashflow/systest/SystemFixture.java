@@ -24,6 +24,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flashflow.common.config.Config;
+import org.flashflow.common.testing.FaultProxy;
 import org.flashflow.common.tls.KeyGen;
 import org.flashflow.coord.daemon.CoordConfig;
 import org.flashflow.coord.daemon.CoordDaemon;
@@ -43,9 +44,10 @@ import org.flashflow.testnet.network.Testnet;
  * A whole FlashFlow deployment over loopback for one test class: the emulated network (its
  * coordinator tor, one tor per measurer, the relays), a real coordinator attached to the emulated
  * coordinator tor, and real measurers attached to their emulated tors, each configured from INI
- * text as an operator would write it, with keys from {@link KeyGen}. Measurers run in this JVM, or
- * as a separate {@code java} process when a test must kill one with SIGKILL. Closing it stops
- * everything it started.
+ * text as an operator would write it, with keys from {@link KeyGen}. Measurers run in this JVM
+ * (directly connected, or through a {@link FaultProxy} that can cut their path), or as a separate
+ * {@code java} process when a test must kill one with SIGKILL. Closing it stops everything it
+ * started.
  */
 final class SystemFixture implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(20);
@@ -57,6 +59,8 @@ final class SystemFixture implements AutoCloseable {
   private final List<RelaySpec> relays = new ArrayList<>();
   private final List<String> measurerNames = new ArrayList<>();
   private final Set<String> subprocessMeasurers = new LinkedHashSet<>();
+  private final Set<String> proxiedMeasurers = new LinkedHashSet<>();
+  private final Map<String, FaultProxy> proxies = new LinkedHashMap<>();
   private final Map<String, Map<String, String>> coordIni = new LinkedHashMap<>();
   private Duration circuitTimeout = Duration.ofSeconds(2);
   private Duration slowInterval = Duration.ofSeconds(6);
@@ -96,6 +100,15 @@ final class SystemFixture implements AutoCloseable {
   /** Adds a measurer that runs as a separate {@code java} process, so it can be SIGKILLed. */
   SystemFixture measurerProcess(String name) {
     subprocessMeasurers.add(name);
+    return measurer(name);
+  }
+
+  /**
+   * Adds a measurer that runs in this JVM and reaches the coordinator through a {@link FaultProxy}
+   * of its own (see {@link #proxy}), so that a test can cut or slow down its path.
+   */
+  SystemFixture measurerViaProxy(String name) {
+    proxiedMeasurers.add(name);
     return measurer(name);
   }
 
@@ -144,6 +157,9 @@ final class SystemFixture implements AutoCloseable {
     coord("tor", "control_addr", tor.controlAddr());
     coord("tor", "cookie_file", tor.cookieFile().orElseThrow().toString());
     startCoordinator();
+    for (String name : proxiedMeasurers) {
+      proxies.put(name, FaultProxy.start(coord.measurerAddress()));
+    }
     for (String name : measurerNames) {
       if (subprocessMeasurers.contains(name)) {
         startMeasurerProcess(name);
@@ -205,7 +221,12 @@ final class SystemFixture implements AutoCloseable {
     m.put("keydir", d.resolve("keys").toString());
     m.put("key", d.resolve("keys").resolve(name + ".pem").toString());
     m.put("coord_cert", d.resolve("keys").resolve("coord.pem").toString());
-    m.put("coord_addr", coordIni.get("coord").get("listen_addr"));
+    FaultProxy proxy = proxies.get(name);
+    m.put(
+        "coord_addr",
+        proxy == null
+            ? coordIni.get("coord").get("listen_addr")
+            : "127.0.0.1:" + proxy.address().getPort());
     s.put("measurer", m);
     TorPort tor = net.measurerTors().get(name);
     Map<String, String> t = new LinkedHashMap<>();
@@ -258,6 +279,15 @@ final class SystemFixture implements AutoCloseable {
     Process p = processes.get(name);
     p.destroyForcibly();
     assertTrue(p.waitFor(10, TimeUnit.SECONDS), "measurer " + name + " still running after kill");
+  }
+
+  /** The path of a measurer added with {@link #measurerViaProxy} to the coordinator. */
+  FaultProxy proxy(String name) {
+    FaultProxy p = proxies.get(name);
+    if (p == null) {
+      throw new AssertionError("measurer " + name + " has no proxy");
+    }
+    return p;
   }
 
   Testnet net() {
@@ -380,6 +410,9 @@ final class SystemFixture implements AutoCloseable {
     }
     if (coord != null) {
       coord.shutdown();
+    }
+    for (FaultProxy p : proxies.values()) {
+      p.close();
     }
     if (net != null) {
       net.close();

@@ -71,7 +71,7 @@ public final class ConfigSchema {
         entry("coord_cert", "${keydir}/coord.pem"),
         entry("tor_datadir", "${datadir}/tor"),
         entry("coord_addr", "localhost:12934"),
-        entry("circ_build_timeout", "30"));
+        entry("circ_build_timeout", "20"));
     section(s, "ctrl", entry("coord_addr", "localhost:12935"));
     section(
         s,

@@ -48,7 +48,7 @@ class ConfigDefaultsTest {
         "measurer | coord_cert | data-meas/keys/coord.pem",
         "measurer | tor_datadir | data-meas/tor",
         "measurer | coord_addr | localhost:12934",
-        "measurer | circ_build_timeout | 30",
+        "measurer | circ_build_timeout | 20",
         "ctrl | coord_addr | localhost:12935",
         "tor | tor_bin | tor",
         "tor | torrc_extra_lines | ``",

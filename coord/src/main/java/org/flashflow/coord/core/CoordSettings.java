@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param bgPercent the fraction r of traffic the relay may spend on background ({@code bg_percent},
  *     default 0.25)
  * @param numCircs circuits per measurement, split across measurers ({@code num_circs}, default 160)
- * @param setupTimeout from start until every measurer is ready ({@code setup_timeout}, default 30
- *     s)
+ * @param setupTimeout from start until the relay accepted, and again from ConnectToRelay until
+ *     every measurer answered ({@code setup_timeout}, default 30 s); a measurer that did not is
+ *     disconnected
  * @param reportTimeout the longest silence of one report source in the active phase ({@code
  *     report_timeout}, default 5 s)
  * @param activeTimeout from the start of the active phase until the last report ({@code

@@ -1,6 +1,7 @@
 package org.flashflow.coord.core;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.flashflow.common.loop.Loop;
 import org.flashflow.coord.core.MeasurementRequest.Assignment;
 import org.flashflow.proto.BwReport;
@@ -163,13 +165,45 @@ public final class Coordinator implements MeasurerListener {
       LOG.debug("old connection of measurer {} from {} closed", link.name(), link.remoteAddress());
       return;
     }
-    measurers.remove(link.name());
     LOG.info("measurer {} from {} disconnected", link.name(), link.remoteAddress());
+    forget(link, "disconnected");
+  }
+
+  /**
+   * A measurer missed a deadline of one of its measurements (docs/protocol-notes.md, "Hung
+   * measurers"): a hung program or a path that swallows data looks exactly like this, and TCP
+   * cannot tell. It is forgotten at once, as if it had disconnected (its other live measurements
+   * fail with MEASURER_LOST, status and the schedule no longer see it), and its connection is
+   * closed; once it connects again it is a measurer like any other.
+   *
+   * @param what what it did not do, for the WARN and the other measurements' FAIL records
+   */
+  private void dropUnresponsive(MeasurerLink link, String what) {
+    if (measurers.get(link.name()) != link) {
+      return;
+    }
+    LOG.warn(
+        "measurer {} ({}) {}; disconnecting it as unresponsive",
+        link.name(),
+        link.remoteAddress(),
+        what);
+    forget(link, "disconnected: " + what);
+    link.close("unresponsive: " + what);
+  }
+
+  private void forget(MeasurerLink link, String why) {
+    measurers.remove(link.name());
     for (Measurement m : List.copyOf(measurements.values())) {
       if (m.hasParticipant(link)) {
-        m.onMeasurerLost(link.name(), "disconnected");
+        m.onMeasurerLost(link.name(), why);
       }
     }
+  }
+
+  /** The names of the measurers connected now: the ones a new measurement may use. */
+  public Set<String> connectedMeasurers() {
+    loop.checkInLoop();
+    return Collections.unmodifiableSet(new TreeSet<>(measurers.keySet()));
   }
 
   @Override
@@ -397,6 +431,11 @@ public final class Coordinator implements MeasurerListener {
     @Override
     public boolean isConnected(MeasurerLink link) {
       return measurers.get(link.name()) == link;
+    }
+
+    @Override
+    public void unresponsive(MeasurerLink link, String what) {
+      dropUnresponsive(link, what);
     }
 
     @Override

@@ -16,11 +16,18 @@ public enum FailReason {
   TOR_ENDED,
   /** A measurer sent a Failure message. */
   MEASURER_FAILED,
-  /** A measurer's connection closed (or was replaced by a new one with the same name). */
+  /**
+   * A measurer's connection closed (or was replaced by a new one with the same name), or the
+   * coordinator closed it because the measurer missed a deadline (did not answer ConnectToRelay or
+   * Go, or went silent alone in the active phase).
+   */
   MEASURER_LOST,
-  /** A phase deadline passed (setup, a measurer not ready, the whole measurement). */
+  /** A phase deadline passed (the relay did not accept in time, or the whole active phase). */
   TIMEOUT,
-  /** Reports stopped arriving during the active phase. */
+  /**
+   * Reports stopped arriving during the active phase: the relay's, or a measurer's while the others
+   * stopped too (a measurer silent alone is MEASURER_LOST).
+   */
   REPORTS_STOPPED,
   /** The coordinator shut down while the measurement was live. */
   SHUTDOWN

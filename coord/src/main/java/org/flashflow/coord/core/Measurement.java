@@ -1,5 +1,6 @@
 package org.flashflow.coord.core;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,6 +49,14 @@ final class Measurement {
     /** Whether {@code link} is still the connection of its measurer. */
     boolean isConnected(MeasurerLink link);
 
+    /**
+     * {@code link} missed a deadline of this measurement (which has already ended): disconnect it,
+     * as if it had gone itself.
+     *
+     * @param what what it did not do, e.g. {@code did not answer Go for meas_id 5 within 5 s}
+     */
+    void unresponsive(MeasurerLink link, String what);
+
     /** The measurement ended; hand {@code record} to the results log. */
     void ended(Measurement m, MeasurementRecord record, OptionalDouble estimate);
   }
@@ -67,6 +76,9 @@ final class Measurement {
   private final Set<String> gone = new HashSet<>();
   private final Reports reports;
   private final Map<String, Cancellable> gapTimers = new HashMap<>();
+  private final Map<String, LastReports> measurerReports = new HashMap<>();
+  private final LastReports backgroundReports = new LastReports();
+  private Instant goAt;
   private StartCallback startCallback;
   private MeasurementPhase phase = MeasurementPhase.LAUNCHING;
   private OptionalLong circId = OptionalLong.empty();
@@ -218,6 +230,9 @@ final class Measurement {
     } else {
       LOG.debug("measurement {}: relay accepted; asking measurers {} to connect", id, names());
       phase = MeasurementPhase.CONNECTING_MEASURERS;
+      // Each measurer gets the whole setup_timeout to answer, however long the relay took.
+      setupTimer.cancel();
+      setupTimer = loop.schedule(settings.setupTimeout(), this::onSetupDeadline);
       for (Assignment a : assignments) {
         ConnectToRelay msg = new ConnectToRelay(id, fp, a.nCircs(), dur, a.bw());
         asked.put(a.measurerName(), msg);
@@ -281,6 +296,7 @@ final class Measurement {
   private void sendGo() {
     LOG.debug("measurement {}: active phase; sending Go to {}", id, names());
     phase = MeasurementPhase.ACTIVE;
+    goAt = loop.now();
     for (MeasurerLink link : links.values()) {
       link.send(new Go(id));
     }
@@ -302,6 +318,7 @@ final class Measurement {
       LOG.debug("measurement {}: extra background report ignored", id);
       return;
     }
+    backgroundReports.add(loop.now());
     if (phase == MeasurementPhase.ACTIVE) {
       restartBackgroundGap();
     }
@@ -316,6 +333,7 @@ final class Measurement {
     } else if (!reports.addMeasurer(measurer, r.recv())) {
       LOG.debug("measurement {}: extra report from measurer {} ignored", id, measurer);
     } else {
+      measurerReports.computeIfAbsent(measurer, n -> new LastReports()).add(loop.now());
       restartGap(measurer);
       completeIfDone();
     }
@@ -361,10 +379,7 @@ final class Measurement {
     }
     if (!reports.measurerDone(measurer)) {
       gapTimers.put(
-          measurer,
-          loop.schedule(
-              settings.reportTimeout(),
-              () -> onGap("no report from " + measurer + " for " + reportTimeoutText())));
+          measurer, loop.schedule(settings.reportTimeout(), () -> onMeasurerGap(measurer)));
     }
   }
 
@@ -378,16 +393,75 @@ final class Measurement {
     }
   }
 
+  /**
+   * {@code measurer} sent nothing for {@code report_timeout} since Go or its last report. If every
+   * other source went on reporting meanwhile, the silence is the measurer's own (hung, or its
+   * connection swallows data): it is dropped. If the others stopped too, nobody is singled out.
+   */
+  private void onMeasurerGap(String measurer) {
+    if (ended()) {
+      return;
+    }
+    String timeout = reportTimeoutText();
+    LastReports own = measurerReports.get(measurer);
+    Instant since = own == null ? goAt : own.last();
+    if (!othersReportedSince(measurer, since)) {
+      onGap("no report from " + measurer + " for " + timeout);
+      return;
+    }
+    String what =
+        own == null
+            ? "did not answer Go for meas_id " + id + " within " + timeout + " (no report)"
+            : "sent no report for meas_id " + id + " for " + timeout + " while the others did";
+    String detail =
+        own == null
+            ? "did not answer Go within " + timeout + " (no report, while the others reported)"
+            : "sent no report for " + timeout + " while the others did";
+    dropUnresponsive(List.of(measurer), detail, what);
+  }
+
+  /** Whether the relay and every measurer but {@code silent} are done or reported since then. */
+  private boolean othersReportedSince(String silent, Instant since) {
+    if (!reports.backgroundDone() && !backgroundReports.twoSince(since)) {
+      return false;
+    }
+    for (String name : links.keySet()) {
+      if (name.equals(silent) || reports.measurerDone(name)) {
+        continue;
+      }
+      LastReports r = measurerReports.get(name);
+      if (r == null || !r.twoSince(since)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Fails the measurement with MEASURER_LOST naming {@code late}, then has the owner disconnect
+   * them. They get no Failure: they are not listening.
+   */
+  private void dropUnresponsive(List<String> late, String detail, String what) {
+    String who = late.size() == 1 ? "measurer " : "measurers ";
+    gone.addAll(late);
+    fail(FailReason.MEASURER_LOST, who + String.join(", ", late) + " " + detail + "; disconnected");
+    for (String name : late) {
+      owner.unresponsive(links.get(name), what);
+    }
+  }
+
   private void onSetupDeadline() {
     if (ended()) {
       return;
     }
-    String after = " after " + Durations.format(settings.setupTimeout());
     if (phase == MeasurementPhase.CONNECTING_MEASURERS) {
       List<String> late = new ArrayList<>(links.keySet());
       late.removeAll(ready);
-      String who = late.size() == 1 ? "measurer " : "measurers ";
-      fail(FailReason.TIMEOUT, who + String.join(", ", late) + " not ready" + after);
+      String within = " within " + Durations.format(settings.setupTimeout());
+      dropUnresponsive(
+          late,
+          "did not answer ConnectToRelay" + within,
+          "did not answer ConnectToRelay for meas_id " + id + within);
     } else {
       fail(
           FailReason.TIMEOUT,
@@ -474,6 +548,30 @@ final class Measurement {
       case TIMEOUT -> FailReason.TOR_TIMEOUT;
       case LOST -> FailReason.TOR_LOST;
     };
+  }
+
+  /** When the newest two reports of one source came (the coordinator's time). */
+  private static final class LastReports {
+    private Instant previous;
+    private Instant last;
+
+    void add(Instant at) {
+      previous = last;
+      last = at;
+    }
+
+    Instant last() {
+      return last;
+    }
+
+    /**
+     * Whether two reports came after {@code since}. Reports come once a second, so one could be
+     * from a source that stopped a moment after the silent one (a stall of the coordinator or of
+     * its network stops them all); two mean it went on.
+     */
+    boolean twoSince(Instant since) {
+      return previous != null && previous.isAfter(since);
+    }
   }
 
   /** A tor command's completion that only counts while the measurement has not ended. */

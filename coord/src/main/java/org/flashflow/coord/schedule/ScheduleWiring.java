@@ -3,11 +3,9 @@ package org.flashflow.coord.schedule;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import org.flashflow.common.loop.Loop;
 import org.flashflow.coord.core.Coordinator;
-import org.flashflow.coord.core.CoordinatorStatus;
 import org.flashflow.coord.core.MeasurementRequest;
 import org.flashflow.coord.core.StartCallback;
 import org.flashflow.coord.core.TorPort;
@@ -34,11 +32,7 @@ public final class ScheduleWiring {
 
           @Override
           public Set<String> connectedMeasurers() {
-            Set<String> names = new TreeSet<>();
-            for (CoordinatorStatus.MeasurerStatus m : coordinator.status().measurers()) {
-              names.add(m.name());
-            }
-            return names;
+            return coordinator.connectedMeasurers();
           }
         };
     return new ScheduleRunner(

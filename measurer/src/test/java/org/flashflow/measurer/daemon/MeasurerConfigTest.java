@@ -22,7 +22,7 @@ class MeasurerConfigTest {
     assertEquals(Path.of("data-meas/keys/measurer.pem"), c.key());
     assertEquals(Path.of("data-meas/keys/coord.pem"), c.coordCert());
     assertEquals(new HostPort("localhost", 12934), c.coordAddr());
-    assertEquals(MeasurerSettings.of(Duration.ofSeconds(30)), c.settings());
+    assertEquals(MeasurerSettings.of(Duration.ofSeconds(20)), c.settings());
     assertTrue(c.tor() instanceof TorSession.Mode.Launch, c.tor().toString());
     assertEquals(Duration.ofSeconds(60), c.torReconnectMaxBackoff());
   }
