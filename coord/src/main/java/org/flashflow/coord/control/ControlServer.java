@@ -13,7 +13,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
@@ -25,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.flashflow.common.net.Transport;
 import org.flashflow.coord.net.HandlerNames;
 import org.flashflow.coord.net.Sockets;
 import org.slf4j.Logger;
@@ -97,7 +97,7 @@ public final class ControlServer implements AutoCloseable {
     ServerBootstrap b =
         new ServerBootstrap()
             .group(loop, loop)
-            .channel(NioServerSocketChannel.class)
+            .channel(Transport.serverChannel(loop))
             // Keep the socket writable after the client's EOF: `printf 'status' | nc` must still
             // get its answer.
             .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)

@@ -3,7 +3,6 @@ package org.flashflow.coord.daemon;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -22,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.flashflow.common.loop.NettyLoop;
+import org.flashflow.common.net.Transport;
 import org.flashflow.common.tls.TlsContexts;
 import org.flashflow.coord.Coordinator;
 import org.flashflow.coord.MeasurementObserver;
@@ -74,7 +74,7 @@ public final class CoordDaemon {
     SslContext tls = tlsContext(config);
     this.group =
         new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("coord-loop"), NioIoHandler.newFactory());
+            1, new DefaultThreadFactory("coord-loop"), Transport.ioHandlerFactory());
     EventLoop eventLoop = group.next();
     this.loop = new NettyLoop(eventLoop, clock);
     this.fileIo =
@@ -178,9 +178,10 @@ public final class CoordDaemon {
       throw e;
     }
     log.info(
-        "coordinator listening for measurers on {} and for control commands on {}",
+        "coordinator listening for measurers on {} and for control commands on {} (transport {})",
         hostPort(d.measurerAddress),
-        hostPort(d.controlAddress));
+        hostPort(d.controlAddress),
+        Transport.name());
     // The file-I/O thread runs these in this order: the latest results are in memory before the
     // first bandwidth file is asked for (one made earlier streams the log instead).
     d.loop.execute(d.v3bw::loadLatest);

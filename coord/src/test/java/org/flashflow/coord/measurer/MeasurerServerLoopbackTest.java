@@ -39,6 +39,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.flashflow.common.net.TcpKeepalive;
 import org.flashflow.common.testing.ExternalTools;
 import org.flashflow.common.testing.JdkTlsPeer;
 import org.flashflow.common.tls.KeyGen;
@@ -296,7 +297,8 @@ class MeasurerServerLoopbackTest {
             loop,
             TlsContexts.server(coordPem, List.of(alicePem)),
             listener,
-            Duration.ofMillis(200));
+            Duration.ofMillis(200),
+            TcpKeepalive.DEFAULT);
     address = server.start();
     try (Socket s = new Socket(address.getAddress(), address.getPort())) {
       s.setSoTimeout(10_000);
