@@ -39,7 +39,9 @@ class SilentTorNetnsTest {
         tor.close();
       }
     } finally {
-      ns.close();
+      if (ns != null) {
+        ns.close(); // null when NetNs.create() skipped the test
+      }
     }
   }
 

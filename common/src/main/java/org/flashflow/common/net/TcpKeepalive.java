@@ -26,7 +26,12 @@ public record TcpKeepalive(int idleSeconds, int intervalSeconds, int probes) {
   public TcpKeepalive {
     if (idleSeconds < 1 || intervalSeconds < 1 || probes < 1) {
       throw new IllegalArgumentException(
-          "keepalive idle, interval and probes must be at least 1: " + this);
+          "keepalive idle, interval and probes must be at least 1: idle "
+              + idleSeconds
+              + " s, interval "
+              + intervalSeconds
+              + " s, probes "
+              + probes);
     }
   }
 

@@ -20,7 +20,9 @@ class TcpKeepaliveTest {
   @Test
   void zeroTimersAreRefused() {
     var e = assertThrows(IllegalArgumentException.class, () -> new TcpKeepalive(0, 1, 1));
-    assertTrue(e.getMessage().contains("at least 1"), e.getMessage());
+    assertEquals(
+        "keepalive idle, interval and probes must be at least 1: idle 0 s, interval 1 s, probes 1",
+        e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new TcpKeepalive(1, 0, 1));
     assertThrows(IllegalArgumentException.class, () -> new TcpKeepalive(1, 1, 0));
   }
