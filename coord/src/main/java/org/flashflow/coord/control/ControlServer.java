@@ -13,7 +13,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
@@ -27,6 +26,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.flashflow.common.config.HostPort;
 import org.flashflow.common.net.HandlerNames;
+import org.flashflow.common.net.Transport;
 import org.flashflow.coord.net.Sockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,7 +98,7 @@ public final class ControlServer implements AutoCloseable {
     ServerBootstrap b =
         new ServerBootstrap()
             .group(loop, loop)
-            .channel(NioServerSocketChannel.class)
+            .channel(Transport.serverChannel(loop))
             // Keep the socket writable after the client's EOF: `printf 'status' | nc` must still
             // get its answer.
             .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)

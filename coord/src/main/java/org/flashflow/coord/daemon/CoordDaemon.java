@@ -3,7 +3,6 @@ package org.flashflow.coord.daemon;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -23,6 +22,7 @@ import org.flashflow.common.config.HostPort;
 import org.flashflow.common.loop.LoopCalls;
 import org.flashflow.common.loop.NettyLoop;
 import org.flashflow.common.loop.ShutdownSequence;
+import org.flashflow.common.net.Transport;
 import org.flashflow.common.tls.TlsContexts;
 import org.flashflow.coord.control.ControlServer;
 import org.flashflow.coord.control.ControlService;
@@ -79,7 +79,7 @@ public final class CoordDaemon {
     SslContext tls = tlsContext(config);
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("coord-loop"), NioIoHandler.newFactory());
+            1, new DefaultThreadFactory("coord-loop"), Transport.ioHandlerFactory());
     this.shutdown = new ShutdownSequence("coordinator", group, log);
     EventLoop eventLoop = group.next();
     this.loop = new NettyLoop(eventLoop, clock);
@@ -197,9 +197,10 @@ public final class CoordDaemon {
       throw e;
     }
     log.info(
-        "coordinator listening for measurers on {} and for control commands on {}",
+        "coordinator listening for measurers on {} and for control commands on {} (transport {})",
         HostPort.format(d.measurerAddress),
-        HostPort.format(d.controlAddress));
+        HostPort.format(d.controlAddress),
+        Transport.name());
     // The file-I/O thread runs these in this order: the latest results are in memory before the
     // first bandwidth file is asked for (one made earlier streams the log instead).
     d.loop.execute(d.v3bw::loadLatest);

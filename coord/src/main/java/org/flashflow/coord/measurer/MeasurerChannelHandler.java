@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -54,7 +55,27 @@ final class MeasurerChannelHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
+    if (evt instanceof SslCloseCompletionEvent close) {
+      if (close.isSuccess()) {
+        closeNotifyReceived(ctx);
+      }
+      return;
+    }
     super.userEventTriggered(ctx, evt);
+  }
+
+  /**
+   * The peer ended the TLS session. Many TLS stacks then wait for our close_notify before they
+   * close TCP, and nothing more can come from the peer: answer, close TCP, and let {@link
+   * #channelInactive} report the disconnect as for any other.
+   */
+  private void closeNotifyReceived(ChannelHandlerContext ctx) {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    LOG.info("{} ended the TLS session (close_notify); closing the connection", who(ctx));
+    ctx.close(); // through SslHandler: our close_notify first, then TCP
   }
 
   private void authenticated(ChannelHandlerContext ctx) {

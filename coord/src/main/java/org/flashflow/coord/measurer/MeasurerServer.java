@@ -10,7 +10,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
@@ -20,6 +19,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.flashflow.common.config.HostPort;
 import org.flashflow.common.net.HandlerNames;
+import org.flashflow.common.net.TcpKeepalive;
+import org.flashflow.common.net.Transport;
 import org.flashflow.coord.core.MeasurerListener;
 import org.flashflow.coord.net.Sockets;
 import org.flashflow.proto.netty.MessageFraming;
@@ -49,6 +50,7 @@ public final class MeasurerServer implements AutoCloseable {
   private final SslContext sslContext;
   private final MeasurerListener listener;
   private final Duration handshakeTimeout;
+  private final TcpKeepalive keepalive;
   private final ChannelGroup channels;
   private Channel serverChannel;
 
@@ -63,7 +65,7 @@ public final class MeasurerServer implements AutoCloseable {
       EventLoop loop,
       SslContext sslContext,
       MeasurerListener listener) {
-    this(listenAddress, loop, sslContext, listener, HANDSHAKE_TIMEOUT);
+    this(listenAddress, loop, sslContext, listener, HANDSHAKE_TIMEOUT, TcpKeepalive.DEFAULT);
   }
 
   MeasurerServer(
@@ -71,8 +73,10 @@ public final class MeasurerServer implements AutoCloseable {
       EventLoop loop,
       SslContext sslContext,
       MeasurerListener listener,
-      Duration handshakeTimeout) {
+      Duration handshakeTimeout,
+      TcpKeepalive keepalive) {
     this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+    this.keepalive = Objects.requireNonNull(keepalive, "keepalive");
     this.listenAddress = Objects.requireNonNull(listenAddress, "listenAddress");
     this.loop = Objects.requireNonNull(loop, "loop");
     this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
@@ -99,11 +103,9 @@ public final class MeasurerServer implements AutoCloseable {
     ServerBootstrap b =
         new ServerBootstrap()
             .group(loop, loop)
-            .channel(NioServerSocketChannel.class)
+            .channel(Transport.serverChannel(loop))
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            // Measurers sit idle between measurements; notice a vanished host eventually.
-            .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
@@ -115,6 +117,8 @@ public final class MeasurerServer implements AutoCloseable {
                     addCodecAndHandler(ch.pipeline(), listener, PeerNames.fromCertificate());
                   }
                 });
+    // Measurers sit idle between measurements: notice a vanished host (protocol-notes.md).
+    keepalive.applyToChildren(b, loop);
     serverChannel = Sockets.bind(b, listenAddress, "measurers");
     channels.add(serverChannel);
     InetSocketAddress bound = boundAddress();

@@ -22,13 +22,16 @@ import io.netty.handler.codec.json.JsonObjectDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +39,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.flashflow.common.net.TcpKeepalive;
+import org.flashflow.common.testing.ExternalTools;
+import org.flashflow.common.testing.JdkTlsPeer;
 import org.flashflow.common.tls.KeyGen;
 import org.flashflow.common.tls.PemFiles;
 import org.flashflow.common.tls.TlsContexts;
@@ -47,6 +53,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The measurer server over loopback with real TLS: who gets in, and what the core hears. */
 class MeasurerServerLoopbackTest {
@@ -144,6 +152,98 @@ class MeasurerServerLoopbackTest {
     assertTrue(onLoop.get(10, TimeUnit.SECONDS));
   }
 
+  /**
+   * A peer that ends TLS properly (close_notify, then waiting for ours before closing TCP, as
+   * Python's ssl or OpenSSL's s_client do) is answered, loses TCP at once and is reported gone.
+   * Before, TLS 1.3 left it unanswered and TLS 1.2 answered but kept TCP open, so the measurer
+   * stayed "connected".
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+  void closeNotifyIsAnsweredAndEndsTheConnection(String protocol) throws Exception {
+    try (JdkTlsPeer alice =
+        JdkTlsPeer.handshake(
+            new Socket(address.getAddress(), address.getPort()),
+            alicePem,
+            coordPem,
+            protocol,
+            true)) {
+      assertEquals(protocol, alice.protocol());
+      RecordingListener.Event connected = listener.next();
+      assertEquals("connected", connected.kind());
+
+      Duration tcpClosed = alice.closeNotifyAndAwaitAnswer(Duration.ofSeconds(10));
+
+      assertTrue(tcpClosed.compareTo(Duration.ofSeconds(1)) < 0, "TCP closed after " + tcpClosed);
+      RecordingListener.Event gone = listener.next();
+      assertEquals("disconnected", gone.kind());
+      assertEquals(connected.link(), gone.link());
+    }
+  }
+
+  /** The same with CPython's ssl module (OpenSSL), whose unwrap() is exactly that shutdown. */
+  @ParameterizedTest
+  @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+  void pythonUnwrapIsAnsweredAndEndsTheConnection(String protocol) throws Exception {
+    ExternalTools.require(Files.isExecutable(PYTHON), PYTHON.toString());
+    Process p =
+        new ProcessBuilder(
+                PYTHON.toString(),
+                "-c",
+                PYTHON_UNWRAP,
+                address.getAddress().getHostAddress(),
+                Integer.toString(address.getPort()),
+                alicePem.toString(),
+                coordPem.toString(),
+                protocol)
+            .redirectErrorStream(true)
+            .start();
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "python3 did not finish");
+      List<String> lines = out.lines().toList();
+      assertEquals(0, p.exitValue(), "python3: " + lines);
+      String[] last = lines.get(lines.size() - 1).split(" ");
+      assertEquals("closed", last[0], lines.toString());
+      assertTrue(Double.parseDouble(last[1]) < 1.0, "TCP closed after " + last[1] + " s");
+      assertEquals("handshake " + protocol, lines.get(0), lines.toString());
+    } finally {
+      p.destroyForcibly();
+    }
+    assertEquals("connected", listener.next().kind());
+    assertEquals("disconnected", listener.next().kind());
+  }
+
+  private static final Path PYTHON = Path.of("/usr/bin/python3");
+
+  /** Connects, completes TLS, unwrap()s (close_notify, wait for ours), then waits for TCP EOF. */
+  private static final String PYTHON_UNWRAP =
+      String.join(
+          "\n",
+          "import socket, ssl, sys, time",
+          "host, port, own, trusted, proto = sys.argv[1:6]",
+          "ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)",
+          "ctx.check_hostname = False",
+          "ctx.load_verify_locations(trusted)",
+          "ctx.load_cert_chain(own)",
+          "v = ssl.TLSVersion.TLSv1_2 if proto == 'TLSv1.2' else ssl.TLSVersion.TLSv1_3",
+          "ctx.minimum_version = v",
+          "ctx.maximum_version = v",
+          "tls = ctx.wrap_socket(socket.create_connection((host, int(port)), timeout=10))",
+          "print('handshake', tls.version(), flush=True)",
+          "start = time.monotonic()",
+          "try:",
+          "    plain = tls.unwrap()",
+          "except (socket.timeout, TimeoutError):",
+          "    sys.exit('no close_notify answered ours within 10 s')",
+          "try:",
+          "    data = plain.recv(1)",
+          "except (socket.timeout, TimeoutError):",
+          "    sys.exit('close_notify answered, but TCP still open after 10 s')",
+          "except ConnectionResetError:",
+          "    data = b''",
+          "print('closed' if data == b'' else 'data', time.monotonic() - start, flush=True)");
+
   @Test
   void untrustedCertificateIsRejectedAndTheServerServesOthers() throws Exception {
     Client mallory = connect(TlsContexts.client(malloryPem, coordPem));
@@ -197,7 +297,8 @@ class MeasurerServerLoopbackTest {
             loop,
             TlsContexts.server(coordPem, List.of(alicePem)),
             listener,
-            Duration.ofMillis(200));
+            Duration.ofMillis(200),
+            TcpKeepalive.DEFAULT);
     address = server.start();
     try (Socket s = new Socket(address.getAddress(), address.getPort())) {
       s.setSoTimeout(10_000);

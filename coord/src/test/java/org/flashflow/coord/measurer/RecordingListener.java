@@ -1,5 +1,6 @@
 package org.flashflow.coord.measurer;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -44,9 +45,15 @@ class RecordingListener implements MeasurerListener {
 
   /** The next event not yet taken, waiting up to 10 s; fails the test if none comes. */
   Event next() throws InterruptedException {
-    Event e = events.poll(10, TimeUnit.SECONDS);
+    return next(Duration.ofSeconds(10));
+  }
+
+  /** The next event not yet taken, waiting up to {@code timeout}; fails the test if none comes. */
+  Event next(Duration timeout) throws InterruptedException {
+    Event e = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (e == null) {
-      throw new AssertionError("no listener event within 10 s; so far: " + all());
+      throw new AssertionError(
+          "no listener event within " + timeout.toMillis() + " ms; so far: " + all());
     }
     return e;
   }

@@ -3,7 +3,6 @@ package org.flashflow.measurer.daemon;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import org.flashflow.common.loop.LoopCalls;
 import org.flashflow.common.loop.NettyLoop;
 import org.flashflow.common.loop.ShutdownSequence;
+import org.flashflow.common.net.Transport;
 import org.flashflow.common.tls.TlsContexts;
 import org.flashflow.measurer.Measurer;
 import org.flashflow.measurer.MeasurerStatus;
@@ -46,7 +46,7 @@ public final class MeasurerDaemon {
   private MeasurerDaemon(MeasurerConfig config, Clock clock, SslContext tls) {
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("measurer-loop"), NioIoHandler.newFactory());
+            1, new DefaultThreadFactory("measurer-loop"), Transport.ioHandlerFactory());
     this.shutdown = new ShutdownSequence("measurer", group, LOG);
     EventLoop eventLoop = group.next();
     this.loop = new NettyLoop(eventLoop, clock);
@@ -78,7 +78,11 @@ public final class MeasurerDaemon {
       createPrivateDirectory(dir);
     }
     MeasurerDaemon d = new MeasurerDaemon(config, clock, tlsContext(config));
-    LOG.info("measurer starting: coordinator at {}, tor {}", config.coordAddr(), d.tor.where());
+    LOG.info(
+        "measurer starting: coordinator at {}, tor {} (transport {})",
+        config.coordAddr(),
+        d.tor.where(),
+        Transport.name());
     d.loop.execute(d.tor::start);
     d.client.start();
     return d;

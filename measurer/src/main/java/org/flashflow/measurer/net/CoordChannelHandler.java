@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -58,7 +59,29 @@ final class CoordChannelHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
+    if (evt instanceof SslCloseCompletionEvent close) {
+      if (close.isSuccess()) {
+        closeNotifyReceived(ctx);
+      }
+      return;
+    }
     super.userEventTriggered(ctx, evt);
+  }
+
+  /**
+   * The coordinator ended the TLS session. Nothing more can come on this connection, and many TLS
+   * stacks wait for our close_notify before closing TCP: answer, close TCP, and the client
+   * reconnects as after any other loss.
+   */
+  private void closeNotifyReceived(ChannelHandlerContext ctx) {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    LOG.info(
+        "the coordinator at {} ended the TLS session (close_notify); closing the connection",
+        where);
+    var unused = ctx.close(); // through SslHandler: our close_notify first, then TCP
   }
 
   private void authenticated(ChannelHandlerContext ctx) {

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
@@ -21,6 +20,8 @@ import java.util.concurrent.TimeoutException;
 import org.flashflow.common.config.HostPort;
 import org.flashflow.common.net.HandlerNames;
 import org.flashflow.common.net.NettyErrors;
+import org.flashflow.common.net.TcpKeepalive;
+import org.flashflow.common.net.Transport;
 import org.flashflow.measurer.CoordListener;
 import org.flashflow.proto.netty.MessageFraming;
 import org.slf4j.Logger;
@@ -52,6 +53,7 @@ public final class CoordClient implements AutoCloseable {
   private final CoordListener listener;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
+  private final TcpKeepalive keepalive;
   private Duration backoff;
   private Channel channel;
   private Future<?> retry;
@@ -75,6 +77,19 @@ public final class CoordClient implements AutoCloseable {
       CoordListener listener,
       Duration initialBackoff,
       Duration maxBackoff) {
+    this(coordAddr, loop, sslContext, listener, initialBackoff, maxBackoff, TcpKeepalive.DEFAULT);
+  }
+
+  /** With other keepalive timers too, so that tests notice a silent coordinator in seconds. */
+  public CoordClient(
+      HostPort coordAddr,
+      EventLoop loop,
+      SslContext sslContext,
+      CoordListener listener,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      TcpKeepalive keepalive) {
+    this.keepalive = Objects.requireNonNull(keepalive, "keepalive");
     this.coordAddr = Objects.requireNonNull(coordAddr, "coordAddr");
     this.loop = Objects.requireNonNull(loop, "loop");
     this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
@@ -113,9 +128,8 @@ public final class CoordClient implements AutoCloseable {
     Bootstrap b =
         new Bootstrap()
             .group(loop)
-            .channel(NioSocketChannel.class)
+            .channel(Transport.socketChannel(loop))
             .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.SO_KEEPALIVE, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
             .handler(
                 new ChannelInitializer<SocketChannel>() {
@@ -129,6 +143,8 @@ public final class CoordClient implements AutoCloseable {
                         ch.pipeline(), listener, coordAddr.toString(), CoordClient.this::connected);
                   }
                 });
+    // A coordinator that vanished without a word must not hold us (protocol-notes.md).
+    keepalive.applyTo(b, loop);
     // Unresolved, so that Netty resolves the name anew at every attempt.
     ChannelFuture f = b.connect(coordAddr.toUnresolved());
     channel = f.channel();

@@ -20,6 +20,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.flashflow.common.config.HostPort;
 import org.flashflow.common.testing.ClosedPort;
+import org.flashflow.common.testing.JdkTlsPeer;
 import org.flashflow.common.tls.KeyGen;
 import org.flashflow.common.tls.TlsContexts;
 import org.flashflow.measurer.CoordLink;
@@ -41,6 +43,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The client over real TLS on loopback against a tiny coordinator-like server: pinned certificates,
@@ -124,6 +128,35 @@ class CoordClientTest {
     }
 
     assertNotNull(events.connected());
+  }
+
+  /**
+   * A coordinator whose TLS stack ends the session properly (close_notify, then waiting for ours
+   * before closing TCP) is answered at once, TCP is closed, and the client connects again. Before,
+   * TLS 1.3 left it unanswered and TLS 1.2 answered but kept TCP open: no reconnection.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+  void closeNotifyFromTheCoordinatorIsAnsweredAndTheClientReconnects(String protocol)
+      throws Exception {
+    try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      listener.setSoTimeout(Math.toIntExact(DEADLINE_S * 1000));
+      startClient((InetSocketAddress) listener.getLocalSocketAddress());
+      try (JdkTlsPeer coord =
+          JdkTlsPeer.handshake(listener.accept(), coordPem, alicePem, protocol, false)) {
+        assertEquals(protocol, coord.protocol());
+        CoordLink first = events.connected();
+
+        Duration tcpClosed = coord.closeNotifyAndAwaitAnswer(Duration.ofSeconds(DEADLINE_S));
+
+        assertTrue(tcpClosed.compareTo(Duration.ofSeconds(1)) < 0, "TCP closed after " + tcpClosed);
+        assertEquals(first, events.disconnected());
+      }
+      try (JdkTlsPeer again =
+          JdkTlsPeer.handshake(listener.accept(), coordPem, alicePem, protocol, false)) {
+        assertNotNull(events.connected());
+      }
+    }
   }
 
   @Test

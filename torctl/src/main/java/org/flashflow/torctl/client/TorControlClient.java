@@ -82,6 +82,9 @@ public final class TorControlClient implements AutoCloseable {
       if (ep instanceof TorEndpoint.Tcp tcp) {
         Socket s = new Socket();
         socket = s;
+        // Between measurements tor may send nothing for hours; notice if it vanished (a lost
+        // reply is the command timeout's job). protocol-notes.md, "Dead peers".
+        settings.keepalive().applyTo(s);
         s.connect(new InetSocketAddress(tcp.host(), tcp.port()), millis(settings.commandTimeout()));
         in = s.getInputStream();
         out = s.getOutputStream();

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.flashflow.common.net.TcpKeepalive;
 import org.flashflow.torctl.model.TorEndpoint;
 
 /**
@@ -14,12 +15,15 @@ import org.flashflow.torctl.model.TorEndpoint;
  * @param cookieFile {@code cookie_file}; empty means the path tor names in PROTOCOLINFO
  * @param commandTimeout {@code command_timeout}: how long {@link AsyncTor} waits for any one reply
  *     (and for connecting and authenticating)
+ * @param keepalive TCP keepalive of a {@link TorEndpoint.Tcp} connection, so that a remote tor that
+ *     vanished is noticed while we wait for events
  */
 public record TorControlSettings(
     TorEndpoint endpoint,
     Optional<String> password,
     Optional<Path> cookieFile,
-    Duration commandTimeout) {
+    Duration commandTimeout,
+    TcpKeepalive keepalive) {
 
   /** The default {@code [tor] command_timeout}. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
@@ -28,9 +32,19 @@ public record TorControlSettings(
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(password, "password");
     Objects.requireNonNull(cookieFile, "cookieFile");
+    Objects.requireNonNull(keepalive, "keepalive");
     if (commandTimeout.isNegative() || commandTimeout.isZero()) {
       throw new IllegalArgumentException("command timeout must be positive: " + commandTimeout);
     }
+  }
+
+  /** With the default keepalive. */
+  public TorControlSettings(
+      TorEndpoint endpoint,
+      Optional<String> password,
+      Optional<Path> cookieFile,
+      Duration commandTimeout) {
+    this(endpoint, password, cookieFile, commandTimeout, TcpKeepalive.DEFAULT);
   }
 
   /** No password, cookie file from PROTOCOLINFO, default timeout. */
@@ -40,15 +54,23 @@ public record TorControlSettings(
   }
 
   public TorControlSettings withPassword(String pw) {
-    return new TorControlSettings(endpoint, Optional.of(pw), cookieFile, commandTimeout);
+    return new TorControlSettings(endpoint, Optional.of(pw), cookieFile, commandTimeout, keepalive);
   }
 
   public TorControlSettings withCookieFile(Path file) {
-    return new TorControlSettings(endpoint, password, Optional.of(file), commandTimeout);
+    return new TorControlSettings(endpoint, password, Optional.of(file), commandTimeout, keepalive);
   }
 
   public TorControlSettings withCommandTimeout(Duration timeout) {
-    return new TorControlSettings(endpoint, password, cookieFile, timeout);
+    return new TorControlSettings(endpoint, password, cookieFile, timeout, keepalive);
+  }
+
+  public TorControlSettings withEndpoint(TorEndpoint e) {
+    return new TorControlSettings(e, password, cookieFile, commandTimeout, keepalive);
+  }
+
+  public TorControlSettings withKeepalive(TcpKeepalive k) {
+    return new TorControlSettings(endpoint, password, cookieFile, commandTimeout, k);
   }
 
   /** Keeps the password out of logs. */
@@ -62,6 +84,8 @@ public record TorControlSettings(
         + cookieFile.map(Path::toString).orElse("(from tor)")
         + ", commandTimeout="
         + commandTimeout
+        + ", keepalive="
+        + keepalive
         + "]";
   }
 }

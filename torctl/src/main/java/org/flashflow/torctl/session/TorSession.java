@@ -165,11 +165,7 @@ public final class TorSession implements AutoCloseable {
                           t.stop();
                         } else {
                           launched = t;
-                          TorControlSettings c = l.control();
-                          attach(
-                              gen,
-                              new TorControlSettings(
-                                  t.endpoint(), c.password(), c.cookieFile(), c.commandTimeout()));
+                          attach(gen, l.control().withEndpoint(t.endpoint()));
                         }
                       }));
     } else {

@@ -54,7 +54,7 @@ public final class TorSessionConfig {
   }
 
   private static TorControlSettings withEndpoint(TorControlSettings s, TorEndpoint e) {
-    return new TorControlSettings(e, s.password(), s.cookieFile(), s.commandTimeout());
+    return s.withEndpoint(e);
   }
 
   /** {@code [tor] reconnect_max_backoff}. */
