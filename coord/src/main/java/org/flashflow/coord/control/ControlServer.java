@@ -1,12 +1,10 @@
 package org.flashflow.coord.control;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
@@ -26,7 +24,6 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.flashflow.common.config.HostPort;
 import org.flashflow.common.net.HandlerNames;
-import org.flashflow.common.net.Transport;
 import org.flashflow.coord.net.Sockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,27 +86,18 @@ public final class ControlServer implements AutoCloseable {
    * @throws IOException "cannot listen for control connections on host:port: reason"
    */
   public InetSocketAddress start() throws IOException {
-    if (loop.inEventLoop()) {
-      throw new IllegalStateException("start() blocks; call it outside the event loop");
-    }
     if (serverChannel != null) {
       throw new IllegalStateException("already started");
     }
-    ServerBootstrap b =
-        new ServerBootstrap()
-            .group(loop, loop)
-            .channel(Transport.serverChannel(loop))
+    serverChannel =
+        Sockets.serve(
+            loop,
+            address,
+            "control connections",
             // Keep the socket writable after the client's EOF: `printf 'status' | nc` must still
             // get its answer.
-            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    accept(ch);
-                  }
-                });
-    serverChannel = Sockets.bind(b, address, "control connections");
+            b -> b.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true),
+            this::accept);
     InetSocketAddress bound = boundAddress();
     LOG.info("control socket listening on {}", HostPort.format(bound));
     return bound;

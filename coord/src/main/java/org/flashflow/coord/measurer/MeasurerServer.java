@@ -1,15 +1,12 @@
 package org.flashflow.coord.measurer;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
@@ -20,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.flashflow.common.config.HostPort;
 import org.flashflow.common.net.HandlerNames;
 import org.flashflow.common.net.TcpKeepalive;
-import org.flashflow.common.net.Transport;
 import org.flashflow.coord.core.MeasurerListener;
 import org.flashflow.coord.net.Sockets;
 import org.flashflow.proto.netty.MessageFraming;
@@ -94,32 +90,28 @@ public final class MeasurerServer implements AutoCloseable {
    * @throws IOException "cannot listen for measurers on host:port: reason"
    */
   public InetSocketAddress start() throws IOException {
-    if (loop.inEventLoop()) {
-      throw new IllegalStateException("start() blocks; call it outside the event loop");
-    }
     if (serverChannel != null) {
       throw new IllegalStateException("already started");
     }
-    ServerBootstrap b =
-        new ServerBootstrap()
-            .group(loop, loop)
-            .channel(Transport.serverChannel(loop))
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    channels.add(ch);
-                    SslHandler tls = sslContext.newHandler(ch.alloc());
-                    tls.setHandshakeTimeout(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                    ch.pipeline().addLast(HandlerNames.TLS, tls);
-                    addCodecAndHandler(ch.pipeline(), listener, PeerNames.fromCertificate());
-                  }
-                });
-    // Measurers sit idle between measurements: notice a vanished host (protocol-notes.md).
-    keepalive.applyToChildren(b, loop);
-    serverChannel = Sockets.bind(b, listenAddress, "measurers");
+    serverChannel =
+        Sockets.serve(
+            loop,
+            listenAddress,
+            "measurers",
+            b -> {
+              b.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                  .childOption(ChannelOption.TCP_NODELAY, true);
+              // Measurers sit idle between measurements: notice a vanished host
+              // (protocol-notes.md).
+              keepalive.applyToChildren(b, loop);
+            },
+            ch -> {
+              channels.add(ch);
+              SslHandler tls = sslContext.newHandler(ch.alloc());
+              tls.setHandshakeTimeout(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+              ch.pipeline().addLast(HandlerNames.TLS, tls);
+              addCodecAndHandler(ch.pipeline(), listener, PeerNames.fromCertificate());
+            });
     channels.add(serverChannel);
     InetSocketAddress bound = boundAddress();
     LOG.info("listening for measurers on {}", HostPort.format(bound));
