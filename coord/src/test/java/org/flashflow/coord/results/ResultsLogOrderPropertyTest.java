@@ -76,6 +76,14 @@ class ResultsLogOrderPropertyTest {
     assertEquals(expected, Files.readString(fromPlain), "writer's order vs in memory");
     assertEquals(expected, Files.readString(fromMixed), "reordered and rotated vs in memory");
     assertEquals(RELAYS, expected.lines().filter(l -> l.contains(" flashflow_estimate=")).count());
+
+    // The coordinator's startup load of its in-memory results reads the same way.
+    LatestResults everything = new LatestResults(Instant.EPOCH, Duration.ZERO);
+    records.forEach(everything::accept);
+    assertEquals(
+        everything.candidates(),
+        List.copyOf(LatestResultsCache.load(new ResultsLogReader(mixedLog))),
+        "startup load");
   }
 
   /**
