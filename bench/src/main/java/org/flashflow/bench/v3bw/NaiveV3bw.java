@@ -27,9 +27,12 @@ import org.flashflow.coord.v3bw.V3bwWriter;
 /**
  * The straightforward implementation, for comparison: read every file whole into a list of lines
  * ({@code Files.readAllLines}; a {@code .gz} through a reader), split each with {@code
- * String.split}, group the lines per measurement in maps, then build the records and the file the
- * same way as the real path (same {@link LatestResults}, {@link BandwidthFile}, {@link
- * V3bwWriter}). What differs is only how the log gets into memory.
+ * String.split}, group the lines per measurement in maps, put each MEASR and BG line into its
+ * second ({@code ts - begin_ts}) with a map per measurement, then build the records and the file
+ * the same way as the real path (same {@link LatestResults}, {@link BandwidthFile}, {@link
+ * V3bwWriter}). What differs is only how the log gets into memory. (It skips the real reader's
+ * checks and special cases: several BG lines in a second, lines out of range. The bench's logs have
+ * none.)
  */
 final class NaiveV3bw {
   private NaiveV3bw() {}
@@ -78,21 +81,29 @@ final class NaiveV3bw {
 
   private static MeasurementRecord record(
       long id, String[] begin, List<String[]> lines, boolean failed) {
-    List<MeasurementRecord.Second> seconds = new ArrayList<>();
-    List<Long> recv = new ArrayList<>();
+    long beginTs = Long.parseLong(begin[1]);
+    Map<Integer, List<Long>> recv = new HashMap<>();
+    Map<Integer, long[]> bg = new HashMap<>();
+    int n = 0;
     for (String[] w : lines) {
+      int second = (int) (Long.parseLong(w[1]) - beginTs);
+      n = Math.max(n, second + 1);
       if (w[2].equals("MEASR")) {
-        recv.add(Long.parseLong(w[3]));
+        recv.computeIfAbsent(second, k -> new ArrayList<>()).add(Long.parseLong(w[3]));
       } else {
-        seconds.add(new MeasurementRecord.Second(recv, Long.parseLong(w[3]), Long.parseLong(w[4])));
-        recv = new ArrayList<>();
+        bg.put(second, new long[] {Long.parseLong(w[3]), Long.parseLong(w[4])});
       }
+    }
+    List<MeasurementRecord.Second> seconds = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long[] b = bg.getOrDefault(i, new long[2]);
+      seconds.add(new MeasurementRecord.Second(recv.getOrDefault(i, List.of()), b[0], b[1]));
     }
     Optional<MeasurementRecord.Failed> failure =
         failed
             ? Optional.of(
                 new MeasurementRecord.Failed(org.flashflow.coord.core.FailReason.TIMEOUT, "naive"))
             : Optional.empty();
-    return new MeasurementRecord(id, begin[3], Long.parseLong(begin[1]), seconds, failure);
+    return new MeasurementRecord(id, begin[3], beginTs, seconds, failure);
   }
 }

@@ -95,7 +95,7 @@ public final class Estimate {
   }
 
   /** The median of {@code values} (sorted in place); even count: the mean of the middle two. */
-  static double median(long[] values) {
+  public static double median(long[] values) {
     Arrays.sort(values);
     int mid = values.length / 2;
     if (values.length % 2 == 1) {
@@ -111,7 +111,7 @@ public final class Estimate {
     }
   }
 
-  private static long saturatedAdd(long a, long b) {
+  public static long saturatedAdd(long a, long b) {
     long sum = a + b;
     return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }

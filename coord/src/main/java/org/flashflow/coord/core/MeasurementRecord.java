@@ -51,8 +51,11 @@ public record MeasurementRecord(
    *
    * @param measurerRecv each assigned measurer's {@code recv} bytes for this second (one MEASR line
    *     each)
-   * @param claimedBg {@code min(bg_sent, bg_recv)} the relay reported
-   * @param maxBg {@code floor(r * measured / (1 - r))}, the most background we believe
+   * @param claimedBg {@code min(bg_sent, bg_recv)} the relay reported (read from a log that has
+   *     several BG lines in one second, which ours never has: the sum of {@code min(claimed,
+   *     max_bg)} over them)
+   * @param maxBg {@code floor(r * measured / (1 - r))}, the most background we believe (several BG
+   *     lines in one second: the sum of their {@code max_bg})
    */
   public record Second(List<Long> measurerRecv, long claimedBg, long maxBg) {
     public Second {

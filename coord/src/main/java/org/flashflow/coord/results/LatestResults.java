@@ -29,7 +29,7 @@ import org.flashflow.coord.core.MeasurerLimit;
  * the same begin time, the one read later wins. A completed record without seconds has nothing to
  * estimate from and is ignored. Not thread-safe: fill it on one thread, then hand it on.
  */
-public final class LatestResults implements Consumer<MeasurementRecord> {
+public final class LatestResults implements Consumer<MeasurementRecord>, ResultsLogParser.Sink {
   private final long oldestAllowed;
   private final Map<String, RelayResults> byRelay = new HashMap<>();
   private final Map<String, Result> newest = new HashMap<>();
@@ -79,12 +79,35 @@ public final class LatestResults implements Consumer<MeasurementRecord> {
     if (record.beginTs() < oldestAllowed) {
       return;
     }
-    String fp = record.relayFp();
     outcomes.add(record);
     if (!record.completed() || record.seconds().isEmpty()) {
       return;
     }
     offer(Result.of(record));
+  }
+
+  /**
+   * As {@link #accept(MeasurementRecord)} for {@code m.record()}, without making the record: how
+   * the reader fills it.
+   */
+  @Override
+  public void ended(PendingMeasurement m) {
+    if (m.beginTs() < oldestAllowed) {
+      return;
+    }
+    boolean completed = m.failure().isEmpty();
+    boolean hasSeconds = m.secondCount() > 0;
+    if (!completed) {
+      outcomes.add(m.relayFp(), m.beginTs(), m.failure().map(MeasurementRecord.Failed::reason));
+      return;
+    }
+    if (!hasSeconds) {
+      return;
+    }
+    outcomes.add(m.relayFp(), m.beginTs(), Optional.empty());
+    boolean limited =
+        m.givenBw().isPresent() && MeasurerLimit.limited(m.measured(), m.givenBw().getAsLong());
+    offer(new Result(m.relayFp(), m.measId(), m.beginTs(), m.estimate(), limited));
   }
 
   /**
@@ -97,6 +120,23 @@ public final class LatestResults implements Consumer<MeasurementRecord> {
       return;
     }
     offer(result);
+  }
+
+  /**
+   * Takes everything {@code later} holds as if the records it was filled with had come after ours:
+   * how the reader joins the files it read in parallel, oldest file first. {@code later} keeps, per
+   * relay, every result that can still win ({@link RelayResults}), so offering those gives the same
+   * result used as offering all its records; a result it dropped is beaten by one it kept. Both
+   * must have the same window.
+   */
+  void addAll(LatestResults later) {
+    if (later.oldestAllowed != oldestAllowed) {
+      throw new IllegalArgumentException("different windows");
+    }
+    List<Result> kept = new ArrayList<>();
+    later.byRelay.values().forEach(r -> r.addTo(kept));
+    kept.forEach(this::offer);
+    outcomes.addAll(later.outcomes);
   }
 
   private void offer(Result result) {

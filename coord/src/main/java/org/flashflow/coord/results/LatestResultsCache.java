@@ -37,9 +37,7 @@ public final class LatestResultsCache {
    * thread and hand the result to {@link #loaded}.
    */
   public static Collection<LatestResults.Result> load(ResultsLogReader reader) throws IOException {
-    LatestResults all = new LatestResults(Instant.EPOCH, Duration.ZERO);
-    reader.read(all);
-    return all.candidates();
+    return loadWithOutcomes(reader).candidates();
   }
 
   /**
@@ -47,9 +45,7 @@ public final class LatestResultsCache {
    * hand it to {@link #loaded(LatestResults)}.
    */
   public static LatestResults loadWithOutcomes(ResultsLogReader reader) throws IOException {
-    LatestResults all = new LatestResults(Instant.EPOCH, Duration.ZERO);
-    reader.read(all);
-    return all;
+    return reader.latest(Instant.EPOCH, Duration.ZERO);
   }
 
   /** A record that is now durable in the log. */

@@ -76,7 +76,7 @@ public final class ResultsLogFormat {
    */
   public static List<MeasurementRecord> parse(List<String> lines) {
     List<MeasurementRecord> out = new ArrayList<>();
-    ResultsLogParser parser = new ResultsLogParser(out::add);
+    ResultsLogParser parser = new ResultsLogParser(ResultsLogParser.Sink.of(out::add));
     for (String line : lines) {
       byte[] bytes = line.getBytes(UTF_8);
       parser.line(bytes, 0, bytes.length);

@@ -3,14 +3,10 @@ package org.flashflow.coord.results;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.flashflow.coord.core.FailReason;
 import org.flashflow.coord.core.MeasurementRecord;
@@ -21,15 +17,48 @@ import org.flashflow.coord.core.MeasurementRecord;
  * the reader must get through millions of lines in a few seconds: no regex, no String per line.
  *
  * <p>Lines must have exactly the fields of their type; anything else on a known type is invalid and
- * skipped. Reports are indexed by position, as in the estimate: the {@code ts} of MEASR and BG
- * lines is checked to be a number and otherwise ignored. Not thread-safe; one per stream.
+ * skipped. MEASR and BG lines belong to the second {@code ts - begin_ts} (protocol.md section 6),
+ * whatever their order in the file: the lines of a second may come in any order, before or after
+ * those of other seconds, interleaved with other measurements. The measurement's seconds are 0 to
+ * the largest second of any of its lines, and per second the MEASR values are summed (one line per
+ * measurer) and each BG line adds {@code min(claimed, max_bg)}; a second with no line counts as 0.
+ * The rules are in docs/protocol-notes.md. Not thread-safe; one per stream.
  */
 final class ResultsLogParser {
   private static final int FP_LENGTH = 40;
 
-  private final Consumer<MeasurementRecord> sink;
-  private final Map<Long, Pending> pending = new HashMap<>();
-  private Pending last;
+  /**
+   * A MEASR or BG line this many seconds or more after its BEGIN is invalid: no measurement lasts a
+   * day ({@code meas_duration} is at most an hour), and the limit keeps one bad {@code ts} from
+   * making the parser hold a huge measurement.
+   */
+  static final int MAX_SECONDS = 86_400;
+
+  /** {@code Long.MAX_VALUE} is {@code MAX_TENTH * 10 + MAX_LAST_DIGIT}: no division per digit. */
+  private static final long MAX_TENTH = Long.MAX_VALUE / 10;
+
+  private static final long MAX_LAST_DIGIT = Long.MAX_VALUE % 10;
+
+  /** Where the parser puts each measurement that ended (END or FAIL). */
+  interface Sink {
+    /**
+     * {@code m} ended; its {@link PendingMeasurement#failure} says how. Valid only during the call:
+     * the parser reuses it.
+     */
+    void ended(PendingMeasurement m);
+
+    /** Each ended measurement as a record. */
+    static Sink of(Consumer<MeasurementRecord> records) {
+      return m -> records.accept(m.record());
+    }
+  }
+
+  private final Sink sink;
+  private final Map<Long, PendingMeasurement> pending = new HashMap<>();
+  private PendingMeasurement last;
+
+  /** One ended measurement's, handed back after the sink returned, for the next BEGIN. */
+  private PendingMeasurement spare;
 
   private final Counts counts = new Counts();
 
@@ -38,7 +67,7 @@ final class ResultsLogParser {
   private int end;
   private boolean ok;
 
-  ResultsLogParser(Consumer<MeasurementRecord> sink) {
+  ResultsLogParser(Sink sink) {
     this.sink = sink;
   }
 
@@ -67,9 +96,9 @@ final class ResultsLogParser {
       return;
     }
     if (is(typeStart, typeEnd, ResultsLogFormat.MEASR)) {
-      measr(id);
+      measr(id, ts);
     } else if (is(typeStart, typeEnd, ResultsLogFormat.BG)) {
-      bg(id);
+      bg(id, ts);
     } else if (is(typeStart, typeEnd, ResultsLogFormat.BEGIN)) {
       begin(id, ts);
     } else if (is(typeStart, typeEnd, ResultsLogFormat.GIVEN)) {
@@ -95,6 +124,11 @@ final class ResultsLogParser {
     counts.torn++;
   }
 
+  /** Measurements begun and not yet ended. */
+  int open() {
+    return pending.size();
+  }
+
   /** The stream ended: measurements still open will never end here. */
   void endOfFile() {
     counts.incomplete += pending.size();
@@ -110,7 +144,9 @@ final class ResultsLogParser {
       return;
     }
     String fp = new String(buf, fpStart, FP_LENGTH, ISO_8859_1).toUpperCase(Locale.ROOT);
-    Pending p = new Pending(id, fp, ts);
+    PendingMeasurement p = spare != null ? spare : new PendingMeasurement();
+    spare = null;
+    p.begin(id, fp, ts);
     if (pending.put(id, p) != null) {
       counts.incomplete++; // the same id again before an END: the first one never ended
     }
@@ -124,41 +160,60 @@ final class ResultsLogParser {
       counts.invalid++;
       return;
     }
-    Pending p = find(id);
+    PendingMeasurement p = find(id);
     if (p == null) {
       counts.orphans++;
       return;
     }
-    p.given = OptionalLong.of(given);
+    p.givenBw(given);
   }
 
-  private void measr(long id) {
+  private void measr(long id, long ts) {
     long recv = nextNumber(false);
     if (!ok || !atEnd()) {
       counts.invalid++;
       return;
     }
-    Pending p = find(id);
+    PendingMeasurement p = find(id);
     if (p == null) {
       counts.orphans++;
       return;
     }
-    p.addRecv(recv);
+    int second = second(p, ts);
+    if (second < 0) {
+      counts.invalid++;
+      return;
+    }
+    p.measr(second, recv);
   }
 
-  private void bg(long id) {
+  private void bg(long id, long ts) {
     long claimed = nextNumber(false);
     long maxBg = nextNumber(false);
     if (!ok || !atEnd()) {
       counts.invalid++;
       return;
     }
-    Pending p = find(id);
+    PendingMeasurement p = find(id);
     if (p == null) {
       counts.orphans++;
       return;
     }
-    p.endSecond(claimed, maxBg);
+    int second = second(p, ts);
+    if (second < 0) {
+      counts.invalid++;
+      return;
+    }
+    p.bg(second, claimed, maxBg);
+  }
+
+  /** {@code ts - begin_ts}, or -1 if that is before BEGIN or {@link #MAX_SECONDS} or more after. */
+  private static int second(PendingMeasurement p, long ts) {
+    long second = ts - p.beginTs();
+    if (ts < p.beginTs() || second < 0 || second >= MAX_SECONDS) {
+      return -1; // the second test catches a difference that overflowed
+    }
+    return (int) second;
   }
 
   private void endRecord(long id) {
@@ -183,31 +238,29 @@ final class ResultsLogParser {
   }
 
   private void finish(long id, Optional<MeasurementRecord.Failed> failure) {
-    Pending p = find(id);
+    PendingMeasurement p = find(id);
     if (p == null) {
       counts.orphans++;
       return;
     }
     pending.remove(id);
     last = null;
-    if (p.nRecv != 0) {
-      counts.invalid++; // MEASR lines without their BG line: the record is not what was written
-      return;
-    }
     if (failure.isEmpty()) {
       counts.completed++;
     } else {
       counts.failed++;
     }
-    sink.accept(new MeasurementRecord(p.measId, p.fp, p.beginTs, p.seconds, failure, p.given));
+    p.failure(failure);
+    sink.ended(p);
+    spare = p;
   }
 
   /** Each measurement's lines are written together, so the last one found is nearly always it. */
-  private Pending find(long id) {
-    if (last != null && last.measId == id) {
+  private PendingMeasurement find(long id) {
+    if (last != null && last.measId() == id) {
       return last;
     }
-    Pending p = pending.get(id);
+    PendingMeasurement p = pending.get(id);
     if (p != null) {
       last = p;
     }
@@ -229,43 +282,59 @@ final class ResultsLogParser {
 
   /** Parses the next token as a decimal long; clears {@link #ok} if it is not one. */
   private long nextNumber(boolean signed) {
-    skipBlanks();
-    boolean negative = signed && pos < end && buf[pos] == '-';
-    if (negative) {
-      pos++;
+    // Locals, not the fields, in the loops: the JIT keeps them in registers.
+    byte[] b = buf;
+    int e = end;
+    int p = pos;
+    while (p < e && isBlank(b[p])) {
+      p++;
     }
-    int start = pos;
+    boolean negative = signed && p < e && b[p] == '-';
+    if (negative) {
+      p++;
+    }
+    int start = p;
     long value = 0;
-    while (pos < end) {
-      int d = buf[pos] - '0';
+    while (p < e) {
+      int d = b[p] - '0';
       if (d < 0 || d > 9) {
         break;
       }
-      if (value > (Long.MAX_VALUE - d) / 10) {
-        ok = false;
+      if (value >= MAX_TENTH && (value > MAX_TENTH || d > MAX_LAST_DIGIT)) {
+        ok = false; // value * 10 + d would pass Long.MAX_VALUE
+        pos = p;
         return 0;
       }
       value = value * 10 + d;
-      pos++;
+      p++;
     }
-    if (pos == start || (pos < end && !isBlank(buf[pos]))) {
+    if (p == start || (p < e && !isBlank(b[p]))) {
       ok = false;
     }
+    pos = p;
     return negative ? -value : value;
   }
 
   private int skipBlanks() {
-    while (pos < end && isBlank(buf[pos])) {
-      pos++;
+    byte[] b = buf;
+    int e = end;
+    int p = pos;
+    while (p < e && isBlank(b[p])) {
+      p++;
     }
-    return pos;
+    pos = p;
+    return p;
   }
 
   private int skipToken() {
-    while (pos < end && !isBlank(buf[pos])) {
-      pos++;
+    byte[] b = buf;
+    int e = end;
+    int p = pos;
+    while (p < e && !isBlank(b[p])) {
+      p++;
     }
-    return pos;
+    pos = p;
+    return p;
   }
 
   private boolean atEnd() {
@@ -309,34 +378,17 @@ final class ResultsLogParser {
     long unknownType;
     long orphans;
     long incomplete;
-  }
 
-  private static final class Pending {
-    final long measId;
-    final String fp;
-    final long beginTs;
-    final List<MeasurementRecord.Second> seconds = new ArrayList<>();
-    Long[] recv = new Long[4];
-    int nRecv;
-    OptionalLong given = OptionalLong.empty();
-
-    Pending(long measId, String fp, long beginTs) {
-      this.measId = measId;
-      this.fp = fp;
-      this.beginTs = beginTs;
-    }
-
-    void addRecv(long value) {
-      if (nRecv == recv.length) {
-        recv = Arrays.copyOf(recv, 2 * nRecv);
-      }
-      recv[nRecv++] = value;
-    }
-
-    void endSecond(long claimed, long maxBg) {
-      List<Long> measurers = List.of(Arrays.copyOf(recv, nRecv));
-      seconds.add(new MeasurementRecord.Second(measurers, claimed, maxBg));
-      nRecv = 0;
+    void add(Counts o) {
+      lines += o.lines;
+      comments += o.comments;
+      completed += o.completed;
+      failed += o.failed;
+      invalid += o.invalid;
+      torn += o.torn;
+      unknownType += o.unknownType;
+      orphans += o.orphans;
+      incomplete += o.incomplete;
     }
   }
 }

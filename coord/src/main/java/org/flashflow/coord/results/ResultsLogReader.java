@@ -25,9 +25,12 @@ import org.slf4j.LoggerFactory;
  * size: lines are parsed in place and only measurements begun but not yet ended are held.
  *
  * <p>Each measurement is appended whole, by one write, so it never spans two files: state is reset
- * at the end of every file, and a measurement left open there (a crash mid-write) is dropped. The
- * order of files therefore does not change the result; they are read oldest first all the same
- * (highest rotation number first, the live log last), so records come out roughly in time order.
+ * at the end of every file, and a measurement left open there (a crash mid-write) is dropped, as
+ * are the lines of its id in the next file (orphans). Each file can therefore be read on its own:
+ * {@link #read} goes through them oldest first (highest rotation number first, the live log last),
+ * so records come out roughly in time order; {@link #latest} reads them (and parts of large ones)
+ * in parallel, each into its own {@link LatestResults}, and joins those oldest first, which gives
+ * the same result ({@link ParallelRead}).
  *
  * <p>Blocking; run it off the event loop. A rotated sibling that cannot be read to the end (a
  * truncated {@code .gz}) is logged and counted, and what it held up to there is used; a failure to
@@ -39,9 +42,23 @@ public final class ResultsLogReader {
   private static final String GZ = ".gz";
 
   private final Path logFile;
+  private final int threads;
 
+  /** Reads the files of {@link #latest} on up to as many threads as there are processors. */
   public ResultsLogReader(Path logFile) {
+    this(logFile, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * @param threads at most this many files or parts of files are read at once by {@link #latest}
+   *     (1: one after the other, on the calling thread)
+   */
+  public ResultsLogReader(Path logFile, int threads) {
     this.logFile = Objects.requireNonNull(logFile, "logFile").toAbsolutePath().normalize();
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, not " + threads);
+    }
+    this.threads = threads;
   }
 
   /** The live log and its rotated siblings that exist now, oldest first. */
@@ -60,38 +77,33 @@ public final class ResultsLogReader {
     return found;
   }
 
-  /** Reads every file, passing each complete measurement (END or FAIL) to {@code sink}. */
+  /**
+   * Reads every file, oldest first, on the calling thread, passing each complete measurement (END
+   * or FAIL) to {@code sink}.
+   */
   public ReadStats read(Consumer<MeasurementRecord> sink) throws IOException {
-    ResultsLogParser parser = new ResultsLogParser(sink);
     List<Path> files = files();
+    ResultsLogParser.Counts counts = new ResultsLogParser.Counts();
     int unreadable = 0;
     for (Path file : files) {
-      try {
-        readOne(file, parser);
-      } catch (IOException e) {
-        parser.endOfFile();
-        if (file.equals(logFile)) {
-          throw e;
-        }
-        unreadable++;
-        log.warn(
-            "results log {} could not be read to the end, using what came before: {}",
-            file,
-            e.toString());
-      }
+      FileRead r = readFile(file, ResultsLogParser.Sink.of(sink));
+      counts.add(r.counts());
+      unreadable += unreadable(r);
     }
-    ReadStats stats = ReadStats.of(files.size(), unreadable, parser.counts());
+    ReadStats stats = ReadStats.of(files.size(), unreadable, counts);
     log.debug("read results log {}: {}", logFile, stats);
     return stats;
   }
 
   /**
    * Reads every file into a {@link LatestResults} for {@code now} and {@code maxAge}; the usual way
-   * to get what a bandwidth file needs.
+   * to get what a bandwidth file needs. Files are read in parallel (see the class comment).
    */
   public LatestResults latest(Instant now, Duration maxAge) throws IOException {
-    LatestResults latest = new LatestResults(now, maxAge);
-    ReadStats stats = read(latest);
+    ParallelRead.Outcome read =
+        ParallelRead.read(files(), logFile, threads, () -> new LatestResults(now, maxAge));
+    LatestResults latest = read.latest();
+    ReadStats stats = read.stats();
     log.info(
         "results log {}: {} files, {} lines, {} completed and {} failed measurements, {} relays"
             + " with a result newer than {}; skipped {} bad lines, {} unknown, {} orphan, {}"
@@ -110,15 +122,43 @@ public final class ResultsLogReader {
     return latest;
   }
 
-  private static void readOne(Path file, ResultsLogParser parser) throws IOException {
+  /** What reading one file gave: its counts, and the error that stopped it early, if any. */
+  private record FileRead(Path file, ResultsLogParser.Counts counts, IOException error) {}
+
+  /**
+   * Reads one file on its own parser (a measurement never continues in the next file). A rotated
+   * sibling that fails part-way is returned with its error and what came before; the live log's
+   * failure is thrown.
+   */
+  private FileRead readFile(Path file, ResultsLogParser.Sink sink) throws IOException {
+    ResultsLogParser parser = new ResultsLogParser(sink);
+    IOException error = null;
     try (InputStream raw = Files.newInputStream(file);
         InputStream in =
             file.getFileName().toString().endsWith(GZ)
                 ? new GZIPInputStream(raw, STREAM_BUFFER)
                 : raw) {
       LineSplitter.split(in, parser);
+    } catch (IOException e) {
+      if (file.equals(logFile)) {
+        throw e;
+      }
+      error = e;
     }
     parser.endOfFile();
+    return new FileRead(file, parser.counts(), error);
+  }
+
+  /** 1 if {@code r} stopped early (logged here), else 0. */
+  private static int unreadable(FileRead r) {
+    if (r.error() == null) {
+      return 0;
+    }
+    log.warn(
+        "results log {} could not be read to the end, using what came before: {}",
+        r.file(),
+        r.error().toString());
+    return 1;
   }
 
   private static boolean isSibling(Path p, String base) {

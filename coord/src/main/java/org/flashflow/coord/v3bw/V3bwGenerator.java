@@ -1,6 +1,7 @@
 package org.flashflow.coord.v3bw;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,6 +9,10 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.flashflow.coord.results.LatestResults;
 import org.flashflow.coord.results.LatestResultsCache;
 import org.flashflow.coord.results.RecentOutcomes;
@@ -147,19 +152,59 @@ public final class V3bwGenerator {
     return generate(store, new DescriptorStore(store.file().getParent()));
   }
 
-  /** As {@link #generate(List, DescriptorStore.Saved)}, with what the coordinator last saved. */
+  /**
+   * As {@link #generate(List, DescriptorStore.Saved)}, with what the coordinator last saved. The
+   * log is read on another thread ({@code results-read}) while this one loads the consensus and the
+   * descriptors: parsing the consensus takes one core for a good part of a second, and the log's
+   * readers use the others meanwhile.
+   */
   public Path generate(ConsensusStore store, DescriptorStore descriptorStore)
       throws IOException, StaleResultsException {
-    List<RouterStatus> consensus = store.load();
-    if (consensus.isEmpty()) {
-      log.warn("no saved consensus in {}: listing measured relays only", store.file());
+    Instant now = clock.instant();
+    ExecutorService reading =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "results-read");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      Future<LatestResults> latest =
+          reading.submit(() -> reader.latest(now, settings.maxResultsAge()));
+      List<RouterStatus> consensus = store.load();
+      if (consensus.isEmpty()) {
+        log.warn("no saved consensus in {}: listing measured relays only", store.file());
+      }
+      DescriptorStore.Saved descriptors = descriptorStore.load();
+      if (descriptors.byFingerprint().isEmpty()) {
+        log.warn(
+            "no saved server descriptors in {}: bw values are not capped at bandwidth-avg",
+            descriptorStore.file());
+      }
+      return write(get(latest), consensus, descriptors, now);
+    } finally {
+      reading.shutdownNow();
     }
-    DescriptorStore.Saved descriptors = descriptorStore.load();
-    if (descriptors.byFingerprint().isEmpty()) {
-      log.warn(
-          "no saved server descriptors in {}: bw values are not capped at bandwidth-avg",
-          descriptorStore.file());
+  }
+
+  private static LatestResults get(Future<LatestResults> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while reading the results log");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
     }
-    return generate(consensus, descriptors);
   }
 }

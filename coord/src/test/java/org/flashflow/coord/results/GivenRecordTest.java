@@ -102,7 +102,7 @@ class GivenRecordTest {
   @Test
   void badGivenLinesAreSkippedAndCounted() {
     List<MeasurementRecord> out = new ArrayList<>();
-    ResultsLogParser p = new ResultsLogParser(out::add);
+    ResultsLogParser p = new ResultsLogParser(ResultsLogParser.Sink.of(out::add));
     for (String line :
         List.of(
             "9 5 GIVEN 100", // no BEGIN yet: orphan

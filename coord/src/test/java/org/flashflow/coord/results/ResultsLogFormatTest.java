@@ -163,6 +163,21 @@ public class ResultsLogFormatTest {
   }
 
   @Test
+  void parseTakesLongMaxValueAndNotOneMore() {
+    List<String> lines =
+        List.of(
+            "1 100 BEGIN " + FP,
+            "1 100 MEASR 9223372036854775807",
+            "1 100 MEASR 9223372036854775808",
+            "1 100 MEASR 9223372036854775810",
+            "1 100 BG 0 0",
+            "1 101 END");
+    assertEquals(
+        List.of(new MeasurementRecord.Second(List.of(Long.MAX_VALUE), 0, 0)),
+        ResultsLogFormat.parse(lines).get(0).seconds());
+  }
+
+  @Test
   void parseRejectsNumberOverflow() {
     List<String> lines =
         List.of(
