@@ -2,7 +2,6 @@ package org.flashflow.coord.results;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -11,12 +10,12 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
+import org.flashflow.common.io.IoFutures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,7 +184,7 @@ final class ParallelRead {
         futures.set(i, pool.submit(() -> readPart(parts.get(i), files, channels, sink)));
       }
       for (Future<PartRead> f : futures) {
-        out.add(get(f));
+        out.add(IoFutures.await(f, "reading the results log"));
       }
       return out;
     } finally {
@@ -263,24 +262,6 @@ final class ParallelRead {
     boolean clean = part.last() || parser.open() == 0;
     parser.endOfFile();
     return new PartRead(sink, parser.counts(), error, clean);
-  }
-
-  private static PartRead get(Future<PartRead> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while reading the results log");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(cause);
-    }
   }
 
   /**

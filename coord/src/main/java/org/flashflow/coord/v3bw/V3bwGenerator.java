@@ -1,7 +1,6 @@
 package org.flashflow.coord.v3bw;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,10 +8,10 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.flashflow.common.io.IoFutures;
 import org.flashflow.coord.results.LatestResults;
 import org.flashflow.coord.results.LatestResultsCache;
 import org.flashflow.coord.results.RecentOutcomes;
@@ -181,30 +180,9 @@ public final class V3bwGenerator {
             "no saved server descriptors in {}: bw values are not capped at bandwidth-avg",
             descriptorStore.file());
       }
-      return write(get(latest), consensus, descriptors, now);
+      return write(IoFutures.await(latest, "reading the results log"), consensus, descriptors, now);
     } finally {
       reading.shutdownNow();
-    }
-  }
-
-  private static LatestResults get(Future<LatestResults> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while reading the results log");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(cause);
     }
   }
 }
