@@ -1,6 +1,7 @@
 package org.flashflow.cli;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -92,6 +93,47 @@ class ArchitectureTest {
             "org.flashflow.torctl.client..",
             "org.flashflow.torctl.async..",
             "org.flashflow.torctl.session..")
+        .check(main);
+  }
+
+  @Test
+  void coordLayersOnlyLookDown() {
+    layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .layer("daemon")
+        .definedBy("org.flashflow.coord.daemon..")
+        .layer("schedule")
+        .definedBy("org.flashflow.coord.schedule..")
+        .layer("control")
+        .definedBy("org.flashflow.coord.control..")
+        .layer("v3bw")
+        .definedBy("org.flashflow.coord.v3bw..")
+        .layer("results")
+        .definedBy("org.flashflow.coord.results..")
+        .layer("measurer")
+        .definedBy("org.flashflow.coord.measurer..")
+        .layer("tor")
+        .definedBy("org.flashflow.coord.tor..")
+        .layer("core")
+        .definedBy("org.flashflow.coord.core..")
+        .layer("net")
+        .definedBy("org.flashflow.coord.net..")
+        .whereLayer("daemon")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("schedule")
+        .mayOnlyBeAccessedByLayers("daemon")
+        .whereLayer("control")
+        .mayOnlyBeAccessedByLayers("daemon")
+        .whereLayer("measurer")
+        .mayOnlyBeAccessedByLayers("daemon")
+        .whereLayer("tor")
+        .mayOnlyBeAccessedByLayers("daemon")
+        .whereLayer("v3bw")
+        .mayOnlyBeAccessedByLayers("daemon", "schedule", "control")
+        .whereLayer("results")
+        .mayOnlyBeAccessedByLayers("daemon", "schedule", "v3bw")
+        .whereLayer("net")
+        .mayOnlyBeAccessedByLayers("daemon", "control", "measurer")
         .check(main);
   }
 
