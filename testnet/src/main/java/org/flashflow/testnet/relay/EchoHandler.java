@@ -3,18 +3,23 @@ package org.flashflow.testnet.relay;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.flashflow.testnet.path.CircuitFlow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One measurement connection at a relay, behind TLS: echoes whole cells as the relay's token bucket
- * allows. When tokens run out or the peer stops reading, it stops reading too, so TCP pushes back
- * on the measurer and the rate it sees is the relay's, not a buffer's.
+ * One measurement connection (one circuit) at a relay, behind TLS: echoes whole cells as the
+ * relay's token buckets allow, and for every {@code sendme_increment} cells it took in sends the
+ * measurer a circuit SENDME, which opens the measurer's window (tor-spec 7.4). When tokens run out
+ * or the peer stops reading, it stops reading too, so TCP pushes back on the measurer and the rate
+ * it sees is the relay's, not a buffer's. SENDMEs take no tokens: they are 1% of the cells and
+ * tor's own overhead, not the capacity being measured.
  */
 final class EchoHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(EchoHandler.class);
 
   private final EmulatedRelay relay;
+  private final CircuitFlow flow;
   private ChannelHandlerContext ctx;
   private ByteBuf pending;
   private boolean starved;
@@ -22,6 +27,7 @@ final class EchoHandler extends ChannelInboundHandlerAdapter {
 
   EchoHandler(EmulatedRelay relay) {
     this.relay = relay;
+    this.flow = new CircuitFlow(relay.flow());
   }
 
   @Override
@@ -109,17 +115,21 @@ final class EchoHandler extends ChannelInboundHandlerAdapter {
     ctx.channel().config().setAutoRead(room);
   }
 
+  /** Echoes (or, dropping, half-echoes) {@code n} cells taken in, then the SENDMEs they earn. */
   private void echo(int n) {
     if (!relay.drops()) {
-      ctx.writeAndFlush(pending.readRetainedSlice(n * Cells.SIZE));
-      return;
-    }
-    for (int i = 0; i < n; i++) {
-      if (cellIndex++ % 2 == 0) {
-        ctx.write(pending.readRetainedSlice(Cells.SIZE));
-      } else {
-        pending.skipBytes(Cells.SIZE);
+      ctx.write(pending.readRetainedSlice(n * Cells.SIZE));
+    } else {
+      for (int i = 0; i < n; i++) {
+        if (cellIndex++ % 2 == 0) {
+          ctx.write(pending.readRetainedSlice(Cells.SIZE));
+        } else {
+          pending.skipBytes(Cells.SIZE);
+        }
       }
+    }
+    for (int s = flow.delivered(n); s > 0; s--) {
+      ctx.write(Cells.sendme());
     }
     ctx.flush();
   }

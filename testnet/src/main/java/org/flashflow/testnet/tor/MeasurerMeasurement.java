@@ -16,22 +16,31 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.flashflow.testnet.FlowControl;
+import org.flashflow.testnet.Latency;
 import org.flashflow.testnet.RelayEntry;
+import org.flashflow.testnet.path.CircuitPath;
 import org.flashflow.testnet.relay.Cells;
+import org.flashflow.testnet.relay.OrServer;
 import org.flashflow.testnet.relay.TokenBucket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One measurement at a measurer's tor: its circuits (one TLS connection each), the active phase's
+ * One measurement at a measurer's tor: its circuits (one TLS connection each, behind an emulated
+ * path with the measurer's and the relay's round trip and tor's circuit window), the active phase's
  * pumping, and the per-second {@code FF_MEAS BW_REPORT}s of what was sent and what came back. On
  * the measurer tor's loop.
  */
 final class MeasurerMeasurement {
   private static final Logger log = LoggerFactory.getLogger(MeasurerMeasurement.class);
+  // Over loopback the tick only refills the BW cap; with a round trip it also releases the delayed
+  // cells, to the millisecond.
   private static final Duration PUMP_TICK = Duration.ofMillis(10);
+  private static final Duration PATH_TICK = Duration.ofMillis(1);
   private static final WriteBufferWaterMark WATER_MARK =
       new WriteBufferWaterMark(32 * 1024, 128 * 1024);
 
@@ -62,6 +71,8 @@ final class MeasurerMeasurement {
   private final LongSupplier nanoTime;
   private final Duration circuitTimeout;
   private final Duration maxMeasDuration;
+  private final Latency latency;
+  private final FlowControl flow;
   private final List<Circ> circs = new ArrayList<>();
   private TokenBucket bwBucket;
   private boolean active;
@@ -81,7 +92,9 @@ final class MeasurerMeasurement {
       OptionalLong bw,
       LongSupplier nanoTime,
       Duration circuitTimeout,
-      Duration maxMeasDuration) {
+      Duration maxMeasDuration,
+      Latency measurerLatency,
+      FlowControl flow) {
     this.tor = tor;
     this.id = id;
     this.relay = relay;
@@ -90,6 +103,8 @@ final class MeasurerMeasurement {
     this.nanoTime = nanoTime;
     this.circuitTimeout = circuitTimeout;
     this.maxMeasDuration = maxMeasDuration;
+    this.latency = relay.spec().latency().plus(measurerLatency);
+    this.flow = flow;
   }
 
   long id() {
@@ -103,22 +118,27 @@ final class MeasurerMeasurement {
   /** Emits LAUNCHED for every circuit and opens their connections. */
   void launch() {
     log.info(
-        "measurer {} tor: measurement {}: opening {} connections to {}",
+        "measurer {} tor: measurement {}: opening {} connections to {} (rtt {} ms, jitter {} ms)",
         tor.name(),
         id,
         circs.size(),
-        relay.nickname());
-    int window = Math.max(4, Math.min(64, 1024 / circs.size()));
+        relay.nickname(),
+        latency.rtt().toMillis(),
+        latency.jitter().toMillis());
     Bootstrap b =
         new Bootstrap()
             .group(tor.loop())
             .channel(NioSocketChannel.class)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) circuitTimeout.toMillis())
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+            .option(ChannelOption.SO_SNDBUF, OrServer.SOCKET_BUFFER)
             .option(ChannelOption.TCP_NODELAY, true);
     for (Circ c : circs) {
       tor.emit("CIRC", c.circuit.launched());
-      c.pump = new PumpHandler(this, c, window);
+      // Seeded by measurement and circuit: a run's jitter does not depend on the wall clock.
+      CircuitPath path =
+          new CircuitPath(latency, flow, new SplittableRandom(id * 1_000_003L + c.circuit.id()));
+      c.pump = new PumpHandler(this, c, path);
       ChannelFuture f =
           b.clone()
               .handler(
@@ -173,7 +193,7 @@ final class MeasurerMeasurement {
         dur,
         rate.isPresent() ? " at most " + rate.getAsLong() + " B/s" : "");
     scheduleReport();
-    long tick = PUMP_TICK.toNanos();
+    long tick = (latency.isZero() ? PUMP_TICK : PATH_TICK).toNanos();
     pumpTicker = tor.loop().scheduleAtFixedRate(this::pumpAll, tick, tick, TimeUnit.NANOSECONDS);
     tor.loop().execute(this::pumpAll);
     return "250 OK";
@@ -181,6 +201,10 @@ final class MeasurerMeasurement {
 
   boolean active() {
     return active;
+  }
+
+  long now() {
+    return nanoTime.getAsLong();
   }
 
   /** Cells a connection may send now, at most {@code wanted}: the BW cap's share. */
@@ -248,7 +272,7 @@ final class MeasurerMeasurement {
   private void pumpAll() {
     for (Circ c : circs) {
       if (c.state == State.BUILT) {
-        c.pump.pump();
+        c.pump.step();
       }
     }
   }

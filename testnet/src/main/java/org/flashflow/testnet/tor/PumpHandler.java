@@ -5,40 +5,33 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import org.flashflow.testnet.path.CircuitPath;
 import org.flashflow.testnet.relay.Cells;
 
 /**
- * A measurer tor's end of one measurement connection, behind TLS. Keeps at most {@code window}
- * cells in flight, so the rate is set by how fast the relay echoes, not by buffers; each cell
- * carries a sequence number, and the newest echoed one tells how many are still out, even when the
- * relay drops some. Counts bytes sent and received for the measurement.
+ * A measurer tor's end of one circuit (one TLS connection), with the path to the relay in front of
+ * it ({@link CircuitPath}: the round trip each way, tor's circuit window). Sends measurement cells
+ * as the window and the BW cap allow; they reach the relay's connection half a round trip later,
+ * and what the relay sends back (echoed cells, SENDMEs) counts half a round trip after it arrived.
+ * Counts bytes sent and received for the measurement.
  */
 final class PumpHandler extends ChannelInboundHandlerAdapter {
-  private static final int SEQ_BYTES = 8;
-
   private final MeasurerMeasurement m;
   private final MeasurerMeasurement.Circ circ;
-  private final int window;
+  private final CircuitPath path;
   private ChannelHandlerContext ctx;
-  private ByteBuf partial;
-  private long nextSeq;
-  private long lastEchoed = -1;
+  private int posInCell;
+  private long unwritten;
 
-  PumpHandler(MeasurerMeasurement m, MeasurerMeasurement.Circ circ, int window) {
+  PumpHandler(MeasurerMeasurement m, MeasurerMeasurement.Circ circ, CircuitPath path) {
     this.m = m;
     this.circ = circ;
-    this.window = window;
+    this.path = path;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    partial = ctx.alloc().buffer(2 * Cells.SIZE);
-  }
-
-  @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    partial.release();
   }
 
   @Override
@@ -46,7 +39,7 @@ final class PumpHandler extends ChannelInboundHandlerAdapter {
     if (evt instanceof SslHandshakeCompletionEvent e) {
       if (e.isSuccess()) {
         m.built(circ);
-        pump();
+        step();
       } else {
         m.failed(
             circ, e.cause() instanceof SslHandshakeTimeoutException ? "TIMEOUT" : "CHANNEL_CLOSED");
@@ -64,34 +57,34 @@ final class PumpHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf in = (ByteBuf) msg;
+    long data = 0;
+    long sendmes = 0;
     try {
-      m.received(in.readableBytes());
-      // Only each cell's sequence number matters; keep at most one partial cell.
-      while (in.isReadable()) {
-        int inCell = partial.readableBytes();
-        if (inCell < SEQ_BYTES) {
-          partial.writeBytes(in, Math.min(SEQ_BYTES - inCell, in.readableBytes()));
-          inCell = partial.readableBytes();
-          if (inCell == SEQ_BYTES) {
-            lastEchoed = partial.getLong(partial.readerIndex());
+      // Only each cell's first byte matters: data or SENDME.
+      int i = in.readerIndex();
+      int end = in.writerIndex();
+      while (i < end) {
+        if (posInCell == 0) {
+          if (in.getByte(i) == Cells.SENDME) {
+            sendmes++;
+          } else {
+            data++;
           }
         }
-        int skip = Math.min(Cells.SIZE - inCell, in.readableBytes());
-        in.skipBytes(skip);
-        partial.writeZero(skip);
-        if (partial.readableBytes() == Cells.SIZE) {
-          partial.clear();
-        }
+        int step = Math.min(Cells.SIZE - posInCell, end - i);
+        i += step;
+        posInCell = (posInCell + step) % Cells.SIZE;
       }
     } finally {
       in.release();
     }
-    pump();
+    path.fromRelay(m.now(), data, sendmes);
+    step();
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    pump();
+    step();
     ctx.fireChannelWritabilityChanged();
   }
 
@@ -100,26 +93,44 @@ final class PumpHandler extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  /** Sends as many cells as the window and the BW cap allow. */
-  void pump() {
-    if (!m.active() || ctx == null || !ctx.channel().isActive() || !ctx.channel().isWritable()) {
+  /**
+   * Counts what reached the measurer by now (SENDMEs open the window), sends what the window and
+   * the BW cap allow, and writes what reached the relay to its connection.
+   */
+  void step() {
+    if (ctx == null || !ctx.channel().isActive()) {
       return;
     }
-    long inFlight = nextSeq - 1 - lastEchoed;
-    int want = (int) Math.max(0, window - inFlight);
-    if (want == 0) {
-      return;
+    long now = m.now();
+    long delivered = path.deliver(now);
+    if (delivered > 0) {
+      m.received(delivered * Cells.SIZE);
     }
-    int n = m.allowCells(want);
-    if (n == 0) {
-      return;
+    if (m.active() && path.window() > 0) {
+      int n = m.allowCells(path.window());
+      if (n > 0) {
+        path.send(now, n);
+        m.sent((long) n * Cells.SIZE);
+      }
     }
-    ByteBuf out = ctx.alloc().buffer(n * Cells.SIZE);
-    for (int i = 0; i < n; i++) {
-      out.writeLong(nextSeq++);
-      out.writeZero(Cells.SIZE - SEQ_BYTES);
+    unwritten += path.arrivedAtRelay(now);
+    write();
+  }
+
+  /**
+   * Writes cells that reached the relay while its connection takes them; the rest wait here, as a
+   * count, as they would wait in the relay's queue.
+   */
+  private void write() {
+    boolean wrote = false;
+    while (unwritten > 0 && ctx.channel().isWritable()) {
+      int n = (int) Math.min(unwritten, Cells.BATCH);
+      ctx.write(Cells.dataCells(n));
+      unwritten -= n;
+      wrote = true;
     }
-    m.sent((long) n * Cells.SIZE);
-    ctx.writeAndFlush(out);
+    if (wrote) {
+      ctx.flush();
+    }
   }
 }
