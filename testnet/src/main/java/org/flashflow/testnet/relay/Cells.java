@@ -1,16 +1,20 @@
 package org.flashflow.testnet.relay;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 /**
- * The unit of measurement traffic: a 514-byte cell (tor's link protocol 4+ cell). Its first byte
- * says what it is, with tor's relay command numbers: {@link #DATA} for a measurement cell (the
- * measurer sends them, the relay echoes them), {@link #SENDME} for a circuit-level SENDME (the
- * relay sends one for every {@code sendme_increment} cells it took in; tor-spec 7.4).
+ * The unit of measurement traffic: a 514-byte cell (tor's link protocol 4+ cell). As in tor, all
+ * circuits between a measurer and a relay share one channel (TLS connection), so a cell names its
+ * circuit. Layout: byte 0 the command, with tor's relay command numbers ({@link #DATA} for a
+ * measurement cell, which the measurer sends and the relay echoes; {@link #SENDME} for a circuit
+ * SENDME, which the relay sends for every {@code sendme_increment} cells it took in on a circuit,
+ * tor-spec 7.4); bytes 1-4 the circuit's index in its measurement (0 to n_circs - 1); zeros after.
  */
 public final class Cells {
   public static final int SIZE = 514;
+
+  /** Command and circuit index. */
+  public static final int HEADER = 5;
 
   /** A measurement cell. */
   public static final byte DATA = 2;
@@ -18,39 +22,25 @@ public final class Cells {
   /** A circuit-level SENDME. */
   public static final byte SENDME = 5;
 
-  /** Cells in {@link #dataCells(int)}'s template: one TLS record's worth, about. */
-  public static final int BATCH = 32;
-
-  // One pair per thread (each event loop), so that no buffer's internal state is shared.
-  private static final ThreadLocal<ByteBuf> DATA_TEMPLATE =
-      ThreadLocal.withInitial(() -> template(DATA, BATCH));
-  private static final ThreadLocal<ByteBuf> SENDME_TEMPLATE =
-      ThreadLocal.withInitial(() -> template(SENDME, 1));
+  /** Circuit indexes a channel may use: MEASR_START_MEAS allows at most 10,000 circuits. */
+  public static final int MAX_CIRCUITS = 1 << 16;
 
   private Cells() {}
 
-  /**
-   * {@code n} (at most {@link #BATCH}) measurement cells, as a read-only view of this thread's
-   * buffer that is never freed: writing it costs neither an allocation nor a copy.
-   */
-  public static ByteBuf dataCells(int n) {
-    if (n < 1 || n > BATCH) {
-      throw new IllegalArgumentException("1 to " + BATCH + " cells, not " + n);
-    }
-    return DATA_TEMPLATE.get().slice(0, n * SIZE);
+  /** Appends one cell. */
+  public static void write(ByteBuf out, byte command, int circuit) {
+    out.writeByte(command);
+    out.writeInt(circuit);
+    out.writeZero(SIZE - HEADER);
   }
 
-  /** One SENDME cell, as {@link #dataCells(int)}. */
-  public static ByteBuf sendme() {
-    return SENDME_TEMPLATE.get().slice(0, SIZE);
+  /** The command of the cell that starts at {@code index}. */
+  public static byte command(ByteBuf b, int index) {
+    return b.getByte(index);
   }
 
-  private static ByteBuf template(byte command, int cells) {
-    ByteBuf b = Unpooled.directBuffer(cells * SIZE);
-    for (int i = 0; i < cells; i++) {
-      b.writeByte(command);
-      b.writeZero(SIZE - 1);
-    }
-    return Unpooled.unreleasableBuffer(b.asReadOnly());
+  /** The circuit of the cell that starts at {@code index}. */
+  public static int circuit(ByteBuf b, int index) {
+    return b.getInt(index + 1);
   }
 }

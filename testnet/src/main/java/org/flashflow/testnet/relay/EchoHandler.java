@@ -19,7 +19,7 @@ final class EchoHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(EchoHandler.class);
 
   private final EmulatedRelay relay;
-  private final CircuitFlow flow;
+  private CircuitFlow[] flows = new CircuitFlow[16];
   private ChannelHandlerContext ctx;
   private ByteBuf pending;
   private boolean starved;
@@ -27,7 +27,6 @@ final class EchoHandler extends ChannelInboundHandlerAdapter {
 
   EchoHandler(EmulatedRelay relay) {
     this.relay = relay;
-    this.flow = new CircuitFlow(relay.flow());
   }
 
   @Override
@@ -117,6 +116,22 @@ final class EchoHandler extends ChannelInboundHandlerAdapter {
 
   /** Echoes (or, dropping, half-echoes) {@code n} cells taken in, then the SENDMEs they earn. */
   private void echo(int n) {
+    ByteBuf sendmes = null;
+    int start = pending.readerIndex();
+    for (int i = 0; i < n; i++) {
+      int c = Cells.circuit(pending, start + i * Cells.SIZE);
+      if (c < 0 || c >= Cells.MAX_CIRCUITS) {
+        log.debug("relay {}: closing a channel that sent circuit {}", relay.spec().nickname(), c);
+        ctx.close();
+        return;
+      }
+      if (flow(c).delivered(1) > 0) {
+        if (sendmes == null) {
+          sendmes = ctx.alloc().buffer(4 * Cells.SIZE);
+        }
+        Cells.write(sendmes, Cells.SENDME, c);
+      }
+    }
     if (!relay.drops()) {
       ctx.write(pending.readRetainedSlice(n * Cells.SIZE));
     } else {
@@ -128,9 +143,21 @@ final class EchoHandler extends ChannelInboundHandlerAdapter {
         }
       }
     }
-    for (int s = flow.delivered(n); s > 0; s--) {
-      ctx.write(Cells.sendme());
+    if (sendmes != null) {
+      ctx.write(sendmes);
     }
     ctx.flush();
+  }
+
+  private CircuitFlow flow(int circuit) {
+    if (circuit >= flows.length) {
+      flows = java.util.Arrays.copyOf(flows, Math.max(circuit + 1, 2 * flows.length));
+    }
+    CircuitFlow f = flows[circuit];
+    if (f == null) {
+      f = new CircuitFlow(relay.flow());
+      flows[circuit] = f;
+    }
+    return f;
   }
 }

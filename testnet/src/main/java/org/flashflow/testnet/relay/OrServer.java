@@ -53,6 +53,7 @@ public final class OrServer {
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
             .childOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+            .childOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(

@@ -30,10 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One measurement at a measurer's tor: its circuits (one TLS connection each, behind an emulated
- * path with the measurer's and the relay's round trip and tor's circuit window), the active phase's
- * pumping, and the per-second {@code FF_MEAS BW_REPORT}s of what was sent and what came back. On
- * the measurer tor's loop.
+ * One measurement at a measurer's tor: its circuits, multiplexed as in tor over one TLS connection
+ * (a channel) to the relay's OR port, each behind an emulated path with the measurer's and the
+ * relay's round trip and tor's circuit window; the active phase's pumping; and the per-second
+ * {@code FF_MEAS BW_REPORT}s of what was sent and what came back. The circuits are built when the
+ * channel's handshake completes, and fail or close with it. On the measurer tor's loop.
  */
 final class MeasurerMeasurement {
   private static final Logger log = LoggerFactory.getLogger(MeasurerMeasurement.class);
@@ -42,7 +43,7 @@ final class MeasurerMeasurement {
   private static final Duration PUMP_TICK = Duration.ofMillis(10);
   private static final Duration PATH_TICK = Duration.ofMillis(1);
   private static final WriteBufferWaterMark WATER_MARK =
-      new WriteBufferWaterMark(32 * 1024, 128 * 1024);
+      new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
   enum State {
     LAUNCHED,
@@ -51,12 +52,10 @@ final class MeasurerMeasurement {
     CLOSED
   }
 
-  /** One circuit and its connection. */
+  /** One circuit: its CIRC events' state. */
   static final class Circ {
     final Circuit circuit;
     State state = State.LAUNCHED;
-    Channel channel;
-    PumpHandler pump;
 
     Circ(Circuit circuit) {
       this.circuit = circuit;
@@ -74,6 +73,8 @@ final class MeasurerMeasurement {
   private final Latency latency;
   private final FlowControl flow;
   private final List<Circ> circs = new ArrayList<>();
+  private Channel channel;
+  private PumpHandler pump;
   private TokenBucket bwBucket;
   private boolean active;
   private boolean finished;
@@ -115,52 +116,51 @@ final class MeasurerMeasurement {
     circs.add(new Circ(c));
   }
 
-  /** Emits LAUNCHED for every circuit and opens their connections. */
+  /** Emits LAUNCHED for every circuit and opens the channel that carries them. */
   void launch() {
     log.info(
-        "measurer {} tor: measurement {}: opening {} connections to {} (rtt {} ms, jitter {} ms)",
+        "measurer {} tor: measurement {}: {} circuits to {} (rtt {} ms, jitter {} ms)",
         tor.name(),
         id,
         circs.size(),
         relay.nickname(),
         latency.rtt().toMillis(),
         latency.jitter().toMillis());
-    Bootstrap b =
+    List<CircuitPath> paths = new ArrayList<>();
+    for (Circ c : circs) {
+      tor.emit("CIRC", c.circuit.launched());
+      // Seeded by measurement and circuit: a run's jitter does not depend on the wall clock.
+      paths.add(
+          new CircuitPath(latency, flow, new SplittableRandom(id * 1_000_003L + c.circuit.id())));
+    }
+    pump = new PumpHandler(this, paths);
+    ChannelFuture f =
         new Bootstrap()
             .group(tor.loop())
             .channel(NioSocketChannel.class)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) circuitTimeout.toMillis())
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
             .option(ChannelOption.SO_SNDBUF, OrServer.SOCKET_BUFFER)
-            .option(ChannelOption.TCP_NODELAY, true);
-    for (Circ c : circs) {
-      tor.emit("CIRC", c.circuit.launched());
-      // Seeded by measurement and circuit: a run's jitter does not depend on the wall clock.
-      CircuitPath path =
-          new CircuitPath(latency, flow, new SplittableRandom(id * 1_000_003L + c.circuit.id()));
-      c.pump = new PumpHandler(this, c, path);
-      ChannelFuture f =
-          b.clone()
-              .handler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                      SslHandler tls =
-                          tor.tls().newHandler(ch.alloc(), relay.address(), relay.orPort());
-                      tls.setHandshakeTimeout(circuitTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                      ch.pipeline().addLast("tls", tls).addLast("pump", c.pump);
-                    }
-                  })
-              .connect(new InetSocketAddress(relay.address(), relay.orPort()));
-      c.channel = f.channel();
-      f.addListener(
-          done -> {
-            if (!done.isSuccess()) {
-              failed(
-                  c, done.cause() instanceof ConnectTimeoutException ? "TIMEOUT" : "CONNECTFAILED");
-            }
-          });
-    }
+            .option(ChannelOption.SO_RCVBUF, OrServer.SOCKET_BUFFER)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    SslHandler tls =
+                        tor.tls().newHandler(ch.alloc(), relay.address(), relay.orPort());
+                    tls.setHandshakeTimeout(circuitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    ch.pipeline().addLast("tls", tls).addLast("pump", pump);
+                  }
+                })
+            .connect(new InetSocketAddress(relay.address(), relay.orPort()));
+    channel = f.channel();
+    f.addListener(
+        done -> {
+          if (!done.isSuccess()) {
+            failed(done.cause() instanceof ConnectTimeoutException ? "TIMEOUT" : "CONNECTFAILED");
+          }
+        });
     timer = tor.loop().schedule(this::expire, maxMeasDuration.toNanos(), TimeUnit.NANOSECONDS);
   }
 
@@ -194,8 +194,8 @@ final class MeasurerMeasurement {
         rate.isPresent() ? " at most " + rate.getAsLong() + " B/s" : "");
     scheduleReport();
     long tick = (latency.isZero() ? PUMP_TICK : PATH_TICK).toNanos();
-    pumpTicker = tor.loop().scheduleAtFixedRate(this::pumpAll, tick, tick, TimeUnit.NANOSECONDS);
-    tor.loop().execute(this::pumpAll);
+    pumpTicker = tor.loop().scheduleAtFixedRate(pump::step, tick, tick, TimeUnit.NANOSECONDS);
+    tor.loop().execute(pump::step);
     return "250 OK";
   }
 
@@ -207,7 +207,7 @@ final class MeasurerMeasurement {
     return nanoTime.getAsLong();
   }
 
-  /** Cells a connection may send now, at most {@code wanted}: the BW cap's share. */
+  /** Cells the circuits may send now, at most {@code wanted}: the BW cap's share. */
   int allowCells(int wanted) {
     if (bwBucket == null) {
       return wanted;
@@ -225,55 +225,62 @@ final class MeasurerMeasurement {
     }
   }
 
-  void built(Circ c) {
-    if (c.state != State.LAUNCHED || finished) {
+  /** The channel's handshake completed: every circuit is built. */
+  void built() {
+    if (finished) {
       return;
     }
-    c.state = State.BUILT;
-    tor.emit("CIRC", c.circuit.extended());
-    tor.emit("CIRC", c.circuit.built());
+    for (Circ c : circs) {
+      if (c.state == State.LAUNCHED) {
+        c.state = State.BUILT;
+        tor.emit("CIRC", c.circuit.extended());
+        tor.emit("CIRC", c.circuit.built());
+      }
+    }
   }
 
-  void failed(Circ c, String reason) {
-    if (c.state != State.LAUNCHED) {
-      return;
+  /** The channel could not be opened: every circuit fails. */
+  void failed(String reason) {
+    boolean any = false;
+    for (Circ c : circs) {
+      if (c.state == State.LAUNCHED) {
+        c.state = State.FAILED;
+        tor.emit("CIRC", c.circuit.failed(reason));
+        any = true;
+      }
     }
-    c.state = State.FAILED;
-    log.info(
-        "measurer {} tor: circuit {} to {} failed ({})",
-        tor.name(),
-        c.circuit.id(),
-        relay.nickname(),
-        reason);
-    tor.emit("CIRC", c.circuit.failed(reason));
-    c.channel.close();
-  }
-
-  void channelClosed(Circ c) {
-    if (c.state == State.LAUNCHED) {
-      failed(c, "CHANNEL_CLOSED");
-      return;
-    }
-    if (c.state != State.BUILT) {
-      return;
-    }
-    c.state = State.CLOSED;
-    tor.emit("CIRC", c.circuit.closed(finished ? "FINISHED" : "CHANNEL_CLOSED"));
-    if (active && circs.stream().noneMatch(x -> x.state == State.BUILT)) {
+    if (any) {
       log.info(
-          "measurer {} tor: measurement {}: every connection to {} closed",
+          "measurer {} tor: measurement {}: {} circuits to {} failed ({})",
+          tor.name(),
+          id,
+          circs.size(),
+          relay.nickname(),
+          reason);
+    }
+    channel.close();
+  }
+
+  /** The channel closed: its built circuits close with it. */
+  void channelClosed() {
+    if (circs.stream().anyMatch(c -> c.state == State.LAUNCHED)) {
+      failed("CHANNEL_CLOSED");
+    }
+    boolean wasBuilt = false;
+    for (Circ c : circs) {
+      if (c.state == State.BUILT) {
+        c.state = State.CLOSED;
+        tor.emit("CIRC", c.circuit.closed(finished ? "FINISHED" : "CHANNEL_CLOSED"));
+        wasBuilt = true;
+      }
+    }
+    if (active && wasBuilt) {
+      log.info(
+          "measurer {} tor: measurement {}: the channel to {} closed",
           tor.name(),
           id,
           relay.nickname());
       finish(false);
-    }
-  }
-
-  private void pumpAll() {
-    for (Circ c : circs) {
-      if (c.state == State.BUILT) {
-        c.pump.step();
-      }
     }
   }
 
@@ -306,7 +313,7 @@ final class MeasurerMeasurement {
           "measurer {} tor: measurement {} never started; closing its circuits", tor.name(), id);
       finished = true;
       tor.forget(this);
-      circs.forEach(c -> c.channel.close());
+      channel.close();
     }
   }
 
@@ -322,6 +329,6 @@ final class MeasurerMeasurement {
     tor.forget(this);
     log.info("measurer {} tor: measurement {} ended, success={}", tor.name(), id, success);
     tor.emit("FF_MEAS", "650 FF_MEAS " + id + " END SUCCESS=" + (success ? "TRUE" : "FALSE"));
-    circs.forEach(c -> c.channel.close());
+    channel.close();
   }
 }

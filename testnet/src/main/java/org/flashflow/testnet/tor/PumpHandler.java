@@ -5,28 +5,50 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.util.List;
 import org.flashflow.testnet.path.CircuitPath;
 import org.flashflow.testnet.relay.Cells;
 
 /**
- * A measurer tor's end of one circuit (one TLS connection), with the path to the relay in front of
- * it ({@link CircuitPath}: the round trip each way, tor's circuit window). Sends measurement cells
- * as the window and the BW cap allow; they reach the relay's connection half a round trip later,
- * and what the relay sends back (echoed cells, SENDMEs) counts half a round trip after it arrived.
- * Counts bytes sent and received for the measurement.
+ * A measurer tor's end of one measurement's channel to a relay (one TLS connection carrying every
+ * circuit), with each circuit's path in front of it ({@link CircuitPath}: the round trip each way,
+ * tor's circuit window). Sends measurement cells as the windows and the BW cap allow; they reach
+ * the relay's end half a round trip later and are written to the channel in turn, a few cells per
+ * circuit at a time, as tor's circuit scheduler interleaves circuits. What the relay sends back
+ * (echoed cells, SENDMEs) counts half a round trip after it arrived. Counts bytes sent and received
+ * for the measurement.
  */
 final class PumpHandler extends ChannelInboundHandlerAdapter {
+  /** Cells written per buffer, and per circuit per turn. */
+  private static final int WRITE_CELLS = 64;
+
+  private static final int TURN_CELLS = 8;
+
+  /** At most this many cells per call, so that no step holds the loop for long. */
+  private static final int STEP_CELLS = 4096;
+
   private final MeasurerMeasurement m;
-  private final MeasurerMeasurement.Circ circ;
-  private final CircuitPath path;
+  private final CircuitPath[] paths;
+  private final long[] unwritten;
+  private final long[] readData;
+  private final long[] readSendmes;
+  private final int[] touched;
+  private int touchedCount;
+  private long totalUnwritten;
+  private int turn;
   private ChannelHandlerContext ctx;
   private int posInCell;
-  private long unwritten;
+  private byte command;
+  private int circuit;
 
-  PumpHandler(MeasurerMeasurement m, MeasurerMeasurement.Circ circ, CircuitPath path) {
+  PumpHandler(MeasurerMeasurement m, List<CircuitPath> paths) {
     this.m = m;
-    this.circ = circ;
-    this.path = path;
+    this.paths = paths.toArray(new CircuitPath[0]);
+    int n = this.paths.length;
+    this.unwritten = new long[n];
+    this.readData = new long[n];
+    this.readSendmes = new long[n];
+    this.touched = new int[n];
   }
 
   @Override
@@ -38,11 +60,10 @@ final class PumpHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof SslHandshakeCompletionEvent e) {
       if (e.isSuccess()) {
-        m.built(circ);
+        m.built();
         step();
       } else {
-        m.failed(
-            circ, e.cause() instanceof SslHandshakeTimeoutException ? "TIMEOUT" : "CHANNEL_CLOSED");
+        m.failed(e.cause() instanceof SslHandshakeTimeoutException ? "TIMEOUT" : "CHANNEL_CLOSED");
       }
     }
     ctx.fireUserEventTriggered(evt);
@@ -50,26 +71,31 @@ final class PumpHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    m.channelClosed(circ);
+    m.channelClosed();
     ctx.fireChannelInactive();
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf in = (ByteBuf) msg;
-    long data = 0;
-    long sendmes = 0;
     try {
-      // Only each cell's first byte matters: data or SENDME.
       int i = in.readerIndex();
       int end = in.writerIndex();
       while (i < end) {
-        if (posInCell == 0) {
-          if (in.getByte(i) == Cells.SENDME) {
-            sendmes++;
+        if (posInCell < Cells.HEADER) {
+          // The header may straddle reads: command, then the circuit index byte by byte.
+          byte b = in.getByte(i++);
+          if (posInCell == 0) {
+            command = b;
+            circuit = 0;
           } else {
-            data++;
+            circuit = (circuit << 8) | (b & 0xff);
           }
+          if (++posInCell == Cells.HEADER && !count()) {
+            ctx.close();
+            return;
+          }
+          continue;
         }
         int step = Math.min(Cells.SIZE - posInCell, end - i);
         i += step;
@@ -78,8 +104,34 @@ final class PumpHandler extends ChannelInboundHandlerAdapter {
     } finally {
       in.release();
     }
-    path.fromRelay(m.now(), data, sendmes);
-    step();
+    long now = m.now();
+    boolean active = m.active();
+    for (int k = 0; k < touchedCount; k++) {
+      int c = touched[k];
+      paths[c].fromRelay(now, readData[c], readSendmes[c]);
+      readData[c] = 0;
+      readSendmes[c] = 0;
+      // Without a round trip this delivers at once and refills the window; else the tick does.
+      step(c, now, active);
+    }
+    touchedCount = 0;
+    write();
+  }
+
+  /** Counts the cell whose header was just read; false if it names no circuit of ours. */
+  private boolean count() {
+    if (circuit < 0 || circuit >= paths.length) {
+      return false;
+    }
+    if (readData[circuit] == 0 && readSendmes[circuit] == 0) {
+      touched[touchedCount++] = circuit;
+    }
+    if (command == Cells.SENDME) {
+      readSendmes[circuit]++;
+    } else {
+      readData[circuit]++;
+    }
+    return true;
   }
 
   @Override
@@ -94,39 +146,69 @@ final class PumpHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Counts what reached the measurer by now (SENDMEs open the window), sends what the window and
-   * the BW cap allow, and writes what reached the relay to its connection.
+   * For every circuit: counts what reached the measurer by now (SENDMEs open the window), sends
+   * what the window and the BW cap allow; then writes what reached the relay to the channel.
    */
   void step() {
     if (ctx == null || !ctx.channel().isActive()) {
       return;
     }
     long now = m.now();
-    long delivered = path.deliver(now);
-    if (delivered > 0) {
-      m.received(delivered * Cells.SIZE);
+    boolean active = m.active();
+    for (int i = 0; i < paths.length; i++) {
+      step(i, now, active);
     }
-    if (m.active() && path.window() > 0) {
-      int n = m.allowCells(path.window());
-      if (n > 0) {
-        path.send(now, n);
-        m.sent((long) n * Cells.SIZE);
-      }
-    }
-    unwritten += path.arrivedAtRelay(now);
     write();
   }
 
+  private void step(int i, long now, boolean active) {
+    CircuitPath p = paths[i];
+    if (p.nextDue() - now <= 0) {
+      long delivered = p.deliver(now);
+      if (delivered > 0) {
+        m.received(delivered * Cells.SIZE);
+      }
+      add(i, p.arrivedAtRelay(now));
+    }
+    if (active && p.window() > 0) {
+      int n = m.allowCells(p.window());
+      if (n > 0) {
+        p.send(now, n);
+        m.sent((long) n * Cells.SIZE);
+        add(i, p.arrivedAtRelay(now)); // at once when there is no round trip
+      }
+    }
+  }
+
+  private void add(int circ, long cells) {
+    unwritten[circ] += cells;
+    totalUnwritten += cells;
+  }
+
   /**
-   * Writes cells that reached the relay while its connection takes them; the rest wait here, as a
-   * count, as they would wait in the relay's queue.
+   * Writes cells that reached the relay while the channel takes them, circuits in turn; the rest
+   * wait here, as counts, as they would wait in the relay's queues.
    */
   private void write() {
+    int budget = STEP_CELLS;
     boolean wrote = false;
-    while (unwritten > 0 && ctx.channel().isWritable()) {
-      int n = (int) Math.min(unwritten, Cells.BATCH);
-      ctx.write(Cells.dataCells(n));
-      unwritten -= n;
+    while (totalUnwritten > 0 && budget > 0 && ctx.channel().isWritable()) {
+      int cells = (int) Math.min(Math.min(totalUnwritten, WRITE_CELLS), budget);
+      ByteBuf out = ctx.alloc().buffer(cells * Cells.SIZE);
+      int left = cells;
+      while (left > 0) {
+        int c = turn;
+        turn = (turn + 1) % paths.length;
+        int k = (int) Math.min(Math.min(unwritten[c], TURN_CELLS), left);
+        for (int j = 0; j < k; j++) {
+          Cells.write(out, Cells.DATA, c);
+        }
+        unwritten[c] -= k;
+        left -= k;
+      }
+      totalUnwritten -= cells;
+      budget -= cells;
+      ctx.write(out);
       wrote = true;
     }
     if (wrote) {
