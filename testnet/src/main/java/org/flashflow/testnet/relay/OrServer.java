@@ -25,14 +25,6 @@ public final class OrServer {
   /** Small buffers keep the bytes in flight, and so the measured rate, the relay's own. */
   static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
 
-  /**
-   * Kernel buffers of a measurement connection, each way. A circuit's window allows 514 kB in
-   * flight; with loopback's default buffers of up to several MB, thousands of circuits to slow
-   * relays would park gigabytes in the kernel. Cells the buffers cannot take wait at the measurer
-   * as a count.
-   */
-  public static final int SOCKET_BUFFER = 64 * 1024;
-
   private final EmulatedRelay relay;
   private final SslContext tls;
   private final EventLoop loop;
@@ -51,9 +43,6 @@ public final class OrServer {
         new ServerBootstrap()
             .group(loop, loop)
             .channel(NioServerSocketChannel.class)
-            .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
-            .childOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
-            .childOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(

@@ -24,7 +24,6 @@ import org.flashflow.testnet.Latency;
 import org.flashflow.testnet.RelayEntry;
 import org.flashflow.testnet.path.CircuitPath;
 import org.flashflow.testnet.relay.Cells;
-import org.flashflow.testnet.relay.OrServer;
 import org.flashflow.testnet.relay.TokenBucket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,9 +139,9 @@ final class MeasurerMeasurement {
             .channel(NioSocketChannel.class)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) circuitTimeout.toMillis())
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-            .option(ChannelOption.SO_SNDBUF, OrServer.SOCKET_BUFFER)
-            .option(ChannelOption.SO_RCVBUF, OrServer.SOCKET_BUFFER)
             .option(ChannelOption.TCP_NODELAY, true)
+            // Closing drops what the windows queued (see closeNow), as a reset.
+            .option(ChannelOption.SO_LINGER, 0)
             .handler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
@@ -313,8 +312,20 @@ final class MeasurerMeasurement {
           "measurer {} tor: measurement {} never started; closing its circuits", tor.name(), id);
       finished = true;
       tor.forget(this);
-      channel.close();
+      closeNow();
     }
+  }
+
+  /**
+   * Closes the channel at once. The circuits' windows may have queued megabytes for a slow relay; a
+   * TLS close would first wait for them to drain (and time out), and the relay would go on echoing
+   * them. So the TLS layer goes first, with what it holds, and the socket resets.
+   */
+  private void closeNow() {
+    if (channel.pipeline().get("tls") != null) {
+      channel.pipeline().remove("tls");
+    }
+    channel.close();
   }
 
   private void finish(boolean success) {
@@ -329,6 +340,6 @@ final class MeasurerMeasurement {
     tor.forget(this);
     log.info("measurer {} tor: measurement {} ended, success={}", tor.name(), id, success);
     tor.emit("FF_MEAS", "650 FF_MEAS " + id + " END SUCCESS=" + (success ? "TRUE" : "FALSE"));
-    channel.close();
+    closeNow();
   }
 }
