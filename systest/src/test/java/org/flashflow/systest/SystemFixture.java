@@ -37,7 +37,7 @@ import org.flashflow.testnet.RelayEntry;
 import org.flashflow.testnet.RelaySpec;
 import org.flashflow.testnet.TestnetConfig;
 import org.flashflow.testnet.TestnetConfig.AuthMode;
-import org.flashflow.testnet.TorPort;
+import org.flashflow.testnet.TorAccess;
 import org.flashflow.testnet.network.Testnet;
 
 /**
@@ -153,7 +153,7 @@ final class SystemFixture implements AutoCloseable {
       Files.writeString(coordPem.resolveSibling(name + ".pem"), certificate(keydir, name));
       Files.writeString(keydir.resolve("coord.pem"), certificate(coordPem.getParent(), "coord"));
     }
-    TorPort tor = net.coordinatorTor();
+    TorAccess tor = net.coordinatorTor();
     coord("tor", "control_addr", tor.controlAddr());
     coord("tor", "cookie_file", tor.cookieFile().orElseThrow().toString());
     startCoordinator();
@@ -228,7 +228,7 @@ final class SystemFixture implements AutoCloseable {
             ? coordIni.get("coord").get("listen_addr")
             : "127.0.0.1:" + proxy.address().getPort());
     s.put("measurer", m);
-    TorPort tor = net.measurerTors().get(name);
+    TorAccess tor = net.measurerTors().get(name);
     Map<String, String> t = new LinkedHashMap<>();
     t.put("control_addr", tor.controlAddr());
     t.put("cookie_file", tor.cookieFile().orElseThrow().toString());

@@ -37,7 +37,7 @@ public final class Nets {
         relays);
   }
 
-  public static TorControlSettings settings(TorPort p) {
+  public static TorControlSettings settings(TorAccess p) {
     TorControlSettings s = TorControlSettings.of(new TorEndpoint.Tcp(p.host(), p.port()));
     return p.password().isPresent() ? s.withPassword(p.password().get()) : s;
   }

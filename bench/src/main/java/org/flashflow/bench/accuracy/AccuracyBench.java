@@ -124,7 +124,7 @@ public final class AccuracyBench {
   }
 
   private static void printFast(RelaySpec fast, Measured row, CpuSampler.Report r) {
-    Outcome out = row.outcome();
+    RelayOutcome out = row.outcome();
     System.out.printf(
         Locale.ROOT,
         "%nEmulator check: relay 'fast' (%.0f Mbit/s, no background) measured alone: %s%n",
@@ -186,7 +186,7 @@ public final class AccuracyBench {
     sorted.sort(Comparator.comparingLong((Measured x) -> x.spec().capacity()));
     for (Measured row : sorted) {
       RelaySpec s = row.spec();
-      Outcome out = row.outcome();
+      RelayOutcome out = row.outcome();
       System.out.printf(
           Locale.ROOT,
           "%-8s %-7s %9.2f %5.2f %9s %8s %6d  %s%n",

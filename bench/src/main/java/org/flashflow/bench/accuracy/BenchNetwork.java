@@ -30,7 +30,7 @@ import org.flashflow.measurer.daemon.MeasurerDaemon;
 import org.flashflow.testnet.RelaySpec;
 import org.flashflow.testnet.TestnetConfig;
 import org.flashflow.testnet.TestnetConfig.AuthMode;
-import org.flashflow.testnet.TorPort;
+import org.flashflow.testnet.TorAccess;
 import org.flashflow.testnet.network.Testnet;
 
 /**
@@ -76,7 +76,7 @@ final class BenchNetwork implements AutoCloseable {
       Files.writeString(keys.resolve("coord.pem"), certificate(coordKeys.resolve("coord.pem")));
     }
     resultsLog = coordDir.resolve("results").resolve("results.log");
-    TorPort ct = net.coordinatorTor();
+    TorAccess ct = net.coordinatorTor();
     String coordIni =
         "[coord]\n"
             + ("datadir = " + coordDir + "\n")
@@ -115,7 +115,7 @@ final class BenchNetwork implements AutoCloseable {
         "coordinator tor READY and every measurer connected");
   }
 
-  private static String tor(TorPort p) {
+  private static String tor(TorAccess p) {
     return "[tor]\n"
         + ("control_addr = " + p.controlAddr() + "\n")
         + ("cookie_file = " + p.cookieFile().orElseThrow() + "\n");
@@ -161,12 +161,12 @@ final class BenchNetwork implements AutoCloseable {
           Duration.ofSeconds(dur + 120L),
           () -> {
             try {
-              Map<Long, Outcome> ended = outcomes();
+              Map<Long, RelayOutcome> ended = outcomes();
               boolean any = false;
               for (Long id : List.copyOf(running.keySet())) {
-                Outcome out = ended.get(id);
+                RelayOutcome out = ended.get(id);
                 if (out == null && System.nanoTime() - startedAt.get(id) > timeout) {
-                  out = new Outcome("", "NO_RECORD", new long[0], new long[0], 0, 0);
+                  out = new RelayOutcome("", "NO_RECORD", new long[0], new long[0], 0, 0);
                 }
                 if (out != null) {
                   done.add(new Measured(running.remove(id), id, out));
@@ -200,7 +200,7 @@ final class BenchNetwork implements AutoCloseable {
   }
 
   /** The outcomes in the results log, by meas_id, of measurements that ended. */
-  Map<Long, Outcome> outcomes() throws IOException {
+  Map<Long, RelayOutcome> outcomes() throws IOException {
     Map<Long, List<String>> byId = new LinkedHashMap<>();
     if (!Files.exists(resultsLog)) {
       return Map.of();
@@ -210,12 +210,12 @@ final class BenchNetwork implements AutoCloseable {
         byId.computeIfAbsent(Long.parseLong(l.split(" ", 2)[0]), k -> new ArrayList<>()).add(l);
       }
     }
-    Map<Long, Outcome> out = new LinkedHashMap<>();
+    Map<Long, RelayOutcome> out = new LinkedHashMap<>();
     byId.forEach(
         (id, lines) -> {
           String kind = lines.get(lines.size() - 1).split(" ")[2];
           if (kind.equals("END") || kind.equals("FAIL")) {
-            out.put(id, Outcome.of(lines));
+            out.put(id, RelayOutcome.of(lines));
           }
         });
     return out;

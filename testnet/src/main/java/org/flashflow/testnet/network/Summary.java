@@ -6,7 +6,7 @@ import org.flashflow.common.config.ByteRates;
 import org.flashflow.testnet.Latency;
 import org.flashflow.testnet.RelayEntry;
 import org.flashflow.testnet.RelaySpec;
-import org.flashflow.testnet.TorPort;
+import org.flashflow.testnet.TorAccess;
 
 /**
  * The texts a running testnet shows: the ready-to-use {@code [tor]} lines and the relays table
@@ -16,7 +16,8 @@ final class Summary {
   private Summary() {}
 
   /** For people: one {@code [tor]} line per key and party, then the relays. */
-  static String text(TorPort coord, List<TorPort> measurers, List<RelayEntry> relays, double r) {
+  static String text(
+      TorAccess coord, List<TorAccess> measurers, List<RelayEntry> relays, double r) {
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
@@ -26,7 +27,7 @@ final class Summary {
             relays.size(),
             measurers.size(),
             r));
-    for (TorPort p : concat(coord, measurers)) {
+    for (TorAccess p : concat(coord, measurers)) {
       for (String kv : p.torKeys()) {
         sb.append(p.who()).append(" tor: [tor] ").append(kv).append('\n');
       }
@@ -71,11 +72,11 @@ final class Summary {
   }
 
   /** For scripts: INI, one section per party and relay. */
-  static String portsIni(TorPort coord, List<TorPort> measurers, List<RelayEntry> relays) {
+  static String portsIni(TorAccess coord, List<TorAccess> measurers, List<RelayEntry> relays) {
     StringBuilder sb = new StringBuilder();
     sb.append("# Written by flashflow testnet at each start; ports change between starts\n");
     sb.append("# unless [network] port_base is set.\n");
-    for (TorPort p : concat(coord, measurers)) {
+    for (TorAccess p : concat(coord, measurers)) {
       sb.append('\n').append('[').append(p.who()).append("]\n");
       p.torKeys().forEach(kv -> sb.append(kv).append('\n'));
     }
@@ -92,7 +93,7 @@ final class Summary {
     return sb.toString();
   }
 
-  private static List<TorPort> concat(TorPort coord, List<TorPort> measurers) {
+  private static List<TorAccess> concat(TorAccess coord, List<TorAccess> measurers) {
     return java.util.stream.Stream.concat(java.util.stream.Stream.of(coord), measurers.stream())
         .toList();
   }

@@ -34,13 +34,13 @@ import org.flashflow.testnet.RelayEntry;
 import org.flashflow.testnet.RelaySpec;
 import org.flashflow.testnet.TestnetConfig;
 import org.flashflow.testnet.TestnetConfig.AuthMode;
-import org.flashflow.testnet.TorPort;
+import org.flashflow.testnet.TorAccess;
 import org.flashflow.testnet.control.ControlAuth;
 import org.flashflow.testnet.control.ControlPort;
 import org.flashflow.testnet.relay.EmulatedRelay;
 import org.flashflow.testnet.relay.OrServer;
 import org.flashflow.testnet.tor.CoordTor;
-import org.flashflow.testnet.tor.MeasurerTor;
+import org.flashflow.testnet.tor.EmulatedMeasurerTor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +62,8 @@ public final class Testnet implements AutoCloseable {
   private final List<OrServer> orServers;
   private final List<EmulatedRelay> relays;
   private final EventLoop relayLoop;
-  private final TorPort coordinatorTor;
-  private final Map<String, TorPort> measurerTors;
+  private final TorAccess coordinatorTor;
+  private final Map<String, TorAccess> measurerTors;
   private final Directory directory;
   private final Path portsFile;
   private final String summary;
@@ -108,12 +108,12 @@ public final class Testnet implements AutoCloseable {
   }
 
   /** The coordinator's tor. */
-  public TorPort coordinatorTor() {
+  public TorAccess coordinatorTor() {
     return coordinatorTor;
   }
 
   /** Each measurer's tor, by measurer name. */
-  public Map<String, TorPort> measurerTors() {
+  public Map<String, TorAccess> measurerTors() {
     return measurerTors;
   }
 
@@ -168,9 +168,9 @@ public final class Testnet implements AutoCloseable {
     final List<ControlPort> controlPorts = new ArrayList<>();
     final List<OrServer> orServers = new ArrayList<>();
     final List<EmulatedRelay> relays = new ArrayList<>();
-    final Map<String, TorPort> measurerTors = new LinkedHashMap<>();
+    final Map<String, TorAccess> measurerTors = new LinkedHashMap<>();
     EventLoop relayLoop;
-    TorPort coordinatorTor;
+    TorAccess coordinatorTor;
     Directory directory;
     Path portsFile;
     String summary;
@@ -249,7 +249,7 @@ public final class Testnet implements AutoCloseable {
         ControlPort port =
             new ControlPort("measurer " + name + " tor", measurerLoop, auth, directory);
         port.setExtensions(
-            new MeasurerTor(
+            new EmulatedMeasurerTor(
                 name,
                 port,
                 measurerLoop,
@@ -267,7 +267,7 @@ public final class Testnet implements AutoCloseable {
         i++;
       }
 
-      List<TorPort> ms = List.copyOf(measurerTors.values());
+      List<TorAccess> ms = List.copyOf(measurerTors.values());
       summary = Summary.text(coordinatorTor, ms, entries, c.bgPercent());
       portsFile = datadir.resolve("ports.ini");
       write(portsFile, Summary.portsIni(coordinatorTor, ms, entries));
@@ -310,8 +310,8 @@ public final class Testnet implements AutoCloseable {
       return new ControlAuth(AuthMode.COOKIE, cookie, Optional.of(file), Optional.empty());
     }
 
-    private static TorPort torPort(String who, TestnetConfig c, ControlAuth auth, int port) {
-      return new TorPort(who, c.bind(), port, auth.cookieFile(), auth.password());
+    private static TorAccess torPort(String who, TestnetConfig c, ControlAuth auth, int port) {
+      return new TorAccess(who, c.bind(), port, auth.cookieFile(), auth.password());
     }
 
     private static void write(Path file, String text) throws IOException {

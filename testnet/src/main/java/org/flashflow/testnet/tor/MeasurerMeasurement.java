@@ -61,7 +61,7 @@ final class MeasurerMeasurement {
     }
   }
 
-  private final MeasurerTor tor;
+  private final EmulatedMeasurerTor tor;
   private final long id;
   private final RelayEntry relay;
   private final int dur;
@@ -85,7 +85,7 @@ final class MeasurerMeasurement {
   private ScheduledFuture<?> pumpTicker;
 
   MeasurerMeasurement(
-      MeasurerTor tor,
+      EmulatedMeasurerTor tor,
       long id,
       RelayEntry relay,
       int dur,

@@ -22,7 +22,7 @@ import org.flashflow.testnet.Nets;
 import org.flashflow.testnet.RelayEntry;
 import org.flashflow.testnet.RelaySpec;
 import org.flashflow.testnet.TestnetConfig.AuthMode;
-import org.flashflow.testnet.TorPort;
+import org.flashflow.testnet.TorAccess;
 import org.flashflow.testnet.network.Testnet;
 import org.flashflow.torctl.client.TorControlClient;
 import org.flashflow.torctl.model.NewConsensusEvent;
@@ -70,7 +70,7 @@ class ControlPortTest {
 
   @Test
   void torctlClientAuthenticatesAndReadsTheRelays() throws Exception {
-    for (TorPort p : List.of(net.coordinatorTor(), net.measurerTors().get("alice"))) {
+    for (TorAccess p : List.of(net.coordinatorTor(), net.measurerTors().get("alice"))) {
       try (TorControlClient c = TorControlClient.connect(Nets.settings(p), new Nets.Recorder())) {
         assertEquals(Set2.of("COOKIE", "SAFECOOKIE"), c.protocolInfo().authMethods());
         assertEquals(p.cookieFile(), c.protocolInfo().cookieFile());
@@ -124,7 +124,7 @@ class ControlPortTest {
 
   @Test
   void plainCookieAuthenticationAndStockReplies() throws Exception {
-    TorPort p = net.coordinatorTor();
+    TorAccess p = net.coordinatorTor();
     byte[] cookie = Files.readAllBytes(p.cookieFile().orElseThrow());
     try (Raw raw = new Raw(p)) {
       assertEquals(
@@ -163,7 +163,7 @@ class ControlPortTest {
 
   @Test
   void newConsensusIsAnnouncedToSubscribersInStockForm() throws Exception {
-    TorPort p = net.coordinatorTor();
+    TorAccess p = net.coordinatorTor();
     Nets.Recorder events = new Nets.Recorder();
     try (TorControlClient c = TorControlClient.connect(Nets.settings(p), events);
         Raw raw = new Raw(p)) {
@@ -210,7 +210,7 @@ class ControlPortTest {
                 other,
                 AuthMode.PASSWORD,
                 List.of(Nets.relay("r", 1_000_000, 0, Behaviour.HONEST))))) {
-      TorPort p = pw.coordinatorTor();
+      TorAccess p = pw.coordinatorTor();
       try (TorControlClient c = TorControlClient.connect(Nets.settings(p), new Nets.Recorder())) {
         assertEquals(Set2.of("HASHEDPASSWORD"), c.protocolInfo().authMethods());
         assertTrue(c.supportsFlashFlow());
@@ -260,7 +260,7 @@ class ControlPortTest {
     final BufferedReader in;
     final OutputStream out;
 
-    Raw(TorPort p) throws IOException {
+    Raw(TorAccess p) throws IOException {
       socket = new Socket(p.host(), p.port());
       socket.setSoTimeout(10_000);
       in =

@@ -14,18 +14,18 @@ import java.util.TreeMap;
  * @param cappedSeconds seconds in which the relay's claim exceeded max_bg
  * @param estimate median of totals, bytes/s; 0 for a failed measurement
  */
-record Outcome(
+record RelayOutcome(
     String fp, String reason, long[] measured, long[] totals, int cappedSeconds, long estimate) {
 
   boolean completed() {
     return reason.equals("END");
   }
 
-  static Outcome of(List<String> lines) {
+  static RelayOutcome of(List<String> lines) {
     String fp = lines.get(0).split(" ")[3];
     String[] last = lines.get(lines.size() - 1).split(" ");
     if (!last[2].equals("END")) {
-      return new Outcome(fp, last[3], new long[0], new long[0], 0, 0);
+      return new RelayOutcome(fp, last[3], new long[0], new long[0], 0, 0);
     }
     long begin = Long.parseLong(lines.get(0).split(" ")[1]);
     TreeMap<Long, Long> measured = new TreeMap<>();
@@ -55,6 +55,6 @@ record Outcome(
     Arrays.sort(sorted);
     int n = sorted.length;
     long est = n == 0 ? 0 : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    return new Outcome(fp, "END", m, totals, capped, est);
+    return new RelayOutcome(fp, "END", m, totals, capped, est);
   }
 }

@@ -13,7 +13,7 @@ import org.flashflow.common.config.HostPort;
  * @param cookieFile absolute path of the cookie file (cookie authentication)
  * @param password the control password (password authentication)
  */
-public record TorPort(
+public record TorAccess(
     String who, String host, int port, Optional<Path> cookieFile, Optional<String> password) {
 
   /** {@code host:port} for {@code [tor] control_addr}. */

@@ -23,7 +23,7 @@ import org.flashflow.testnet.control.Extensions;
  * the second starts pumping echo cells over the built ones and reports once a second. State lives
  * on this tor's control-port loop, which also carries the connections.
  */
-public final class MeasurerTor implements Extensions {
+public final class EmulatedMeasurerTor implements Extensions {
   private static final String CMD = "MEASR_START_MEAS";
 
   private final String name;
@@ -45,7 +45,7 @@ public final class MeasurerTor implements Extensions {
    * @param latency this measurer's share of the round trip to every relay
    * @param flow tor's circuit windows, for every circuit this tor opens
    */
-  public MeasurerTor(
+  public EmulatedMeasurerTor(
       String name,
       ControlPort port,
       EventLoop loop,
