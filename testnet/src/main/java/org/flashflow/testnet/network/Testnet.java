@@ -214,8 +214,7 @@ public final class Testnet implements AutoCloseable {
                 relayLoop,
                 System::nanoTime,
                 c.slowInterval(),
-                c.maxMeasDuration(),
-                c.flow());
+                c.maxMeasDuration());
         OrServer server = new OrServer(relay, serverTls, relayLoop);
         orServers.add(server);
         int port = server.bind(address(c, c.portBase() == 0 ? 0 : c.portBase() + 100 + j));
@@ -258,9 +257,7 @@ public final class Testnet implements AutoCloseable {
                 directory,
                 clientTls,
                 c.circuitTimeout(),
-                c.maxMeasDuration(),
-                c.measurerLatency(name),
-                c.flow()));
+                c.maxMeasDuration()));
         controlPorts.add(port);
         int portNo = port.bind(address(c, c.portBase() == 0 ? 0 : c.portBase() + 1 + i));
         measurerTors.put(name, torPort("measurer " + name, c, auth, portNo));
