@@ -50,9 +50,11 @@ public final class V3bwBench {
     int runs = 5;
     int renderRuns = 30;
     String jar = "";
+    String launcher = "";
     String dirArg = "";
     String childHeap = "256m";
     boolean naiveOnce = false;
+    boolean cliOnly = false;
     for (String a : args) {
       int eq = a.indexOf('=');
       String key = eq < 0 ? a : a.substring(0, eq);
@@ -64,13 +66,16 @@ public final class V3bwBench {
         case "--runs" -> runs = Integer.parseInt(value);
         case "--render-runs" -> renderRuns = Integer.parseInt(value);
         case "--flashflow-jar" -> jar = value;
+        case "--launcher" -> launcher = value;
         case "--dir" -> dirArg = value;
         case "--child-heap" -> childHeap = value;
         case "--naive-once" -> naiveOnce = true;
+        case "--cli-only" -> cliOnly = true;
         default -> {
           System.err.println(
               "usage: bench-v3bw [--relays=8000] [--days=7] [--measurers=3] [--runs=5]"
-                  + " [--render-runs=30] [--flashflow-jar=JAR] [--dir=DIR] [--child-heap=256m]");
+                  + " [--render-runs=30] [--flashflow-jar=JAR] [--launcher=scripts/flashflow]"
+                  + " [--dir=DIR] [--child-heap=256m] [--cli-only]");
           System.exit(2);
         }
       }
@@ -99,7 +104,9 @@ public final class V3bwBench {
           runs,
           renderRuns,
           jar,
-          childHeap);
+          launcher,
+          childHeap,
+          cliOnly);
     } finally {
       if (dirArg.isEmpty()) {
         deleteTree(dir);
@@ -119,7 +126,9 @@ public final class V3bwBench {
       int runs,
       int renderRuns,
       String jar,
-      String childHeap)
+      String launcher,
+      String childHeap,
+      boolean cliOnly)
       throws Exception {
     Path ini = dir.resolve("coord.ini");
     Files.writeString(ini, "[coord]\ndatadir = " + datadir + "\n");
@@ -145,15 +154,33 @@ public final class V3bwBench {
 
     List<String> rows = new ArrayList<>();
     if (!jar.isEmpty()) {
+      // Bare JVM and launcher alternate, so that both see the same machine.
       long[] wall = new long[runs];
+      long[] viaLauncher = new long[runs];
       String outcome = "";
+      String launcherOutcome = "";
       for (int i = 0; i < runs; i++) {
         Child c =
             child(dir, List.of("-Xmx" + childHeap, "-jar", jar, "v3bw", "-c", ini.toString()));
         wall[i] = c.ms;
         outcome = c.outcome();
+        if (!launcher.isEmpty()) {
+          Child l =
+              launched(dir, launcher, "-Xmx" + childHeap, List.of("v3bw", "-c", ini.toString()));
+          viaLauncher[i] = l.ms;
+          launcherOutcome = l.outcome();
+        }
       }
-      rows.add(row("flashflow v3bw, new JVM -Xmx" + childHeap, wall, "-", outcome));
+      rows.add(row("flashflow v3bw, java -Xmx" + childHeap + " -jar", wall, "-", outcome));
+      if (!launcher.isEmpty()) {
+        rows.add(
+            row("flashflow v3bw, launcher, -Xmx" + childHeap, viaLauncher, "-", launcherOutcome));
+      }
+    }
+
+    if (cliOnly) {
+      printTable(rows);
+      return;
     }
 
     V3bwGenerator streaming =
@@ -226,16 +253,7 @@ public final class V3bwBench {
     rows.add(rowMs("coordinator: snapshot + render, " + consensus.size() + " relays", renderUs));
     rows.add(rowMs("coordinator: snapshot + render + write + symlink", writeUs));
 
-    System.out.printf(
-        Locale.ROOT,
-        "%-48s %9s %9s %9s %10s  %s%n",
-        "path",
-        "median",
-        "min",
-        "max",
-        "peak heap",
-        "");
-    rows.forEach(System.out::println);
+    printTable(rows);
     System.out.printf(
         Locale.ROOT,
         "%nread-all / streaming (median, same JVM): %.1fx time, %.1fx peak heap%n",
@@ -260,6 +278,44 @@ public final class V3bwBench {
     long t = System.nanoTime();
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IOException("child did not finish: " + cmd);
+    }
+    long ms = ms(t);
+    return new Child(ms, p.exitValue(), Files.readString(out));
+  }
+
+  private static void printTable(List<String> rows) {
+    System.out.printf(
+        Locale.ROOT,
+        "%-48s %9s %9s %9s %10s  %s%n",
+        "path",
+        "median",
+        "min",
+        "max",
+        "peak heap",
+        "");
+    rows.forEach(System.out::println);
+  }
+
+  /**
+   * Runs the {@code scripts/flashflow} launcher as a user does, with {@code FLASHFLOW_JAVA_OPTS}
+   * set to {@code javaOpts}: it picks the JVM options of a short command itself.
+   */
+  private static Child launched(Path dir, String launcher, String javaOpts, List<String> args)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(launcher);
+    cmd.addAll(args);
+    Path out = dir.resolve("child.out");
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+    pb.environment().put("FLASHFLOW_JAVA_OPTS", javaOpts);
+    pb.environment()
+        .put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    long t = System.nanoTime();
+    Process p = pb.start();
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new IOException("child did not finish: " + cmd);

@@ -295,6 +295,16 @@ final class ResultsLogParser {
     }
     int start = p;
     long value = 0;
+    // 18 digits cannot overflow a long, so the common case needs no overflow test per digit.
+    int safe = Math.min(e, p + 18);
+    while (p < safe) {
+      int d = b[p] - '0';
+      if (d < 0 || d > 9) {
+        break;
+      }
+      value = value * 10 + d;
+      p++;
+    }
     while (p < e) {
       int d = b[p] - '0';
       if (d < 0 || d > 9) {

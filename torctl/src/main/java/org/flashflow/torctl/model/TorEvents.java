@@ -119,9 +119,17 @@ public final class TorEvents {
 
   /** A non-negative decimal; rejects signs, which Long.parseLong would accept. */
   public static long parseUnsigned(String s) {
-    if (s.isEmpty() || s.length() > 18 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (s.isEmpty() || s.length() > 18) {
       throw new IllegalArgumentException("not a non-negative integer: " + s);
     }
-    return Long.parseLong(s);
+    long v = 0;
+    for (int i = 0; i < s.length(); i++) {
+      int d = s.charAt(i) - '0';
+      if (d < 0 || d > 9) {
+        throw new IllegalArgumentException("not a non-negative integer: " + s);
+      }
+      v = v * 10 + d; // 18 digits cannot overflow
+    }
+    return v;
   }
 }
