@@ -12,8 +12,9 @@ import java.util.List;
 import org.flashflow.common.config.HostPort;
 
 /**
- * One connection to the coordinator's control socket (protocol.md section 8), kept open for the
- * whole demo: a command is a line, its reply ends with a line starting {@code OK} or {@code ERR}.
+ * One connection to the coordinator's control socket (docs/protocol.md section 8), kept open for
+ * the whole demo: a command is a line, its reply ends with a line starting {@code OK} or {@code
+ * ERR}.
  */
 final class DemoControl implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);

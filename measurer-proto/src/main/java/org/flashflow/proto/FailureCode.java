@@ -2,7 +2,7 @@ package org.flashflow.proto;
 
 import java.util.Optional;
 
-/** Failure codes of protocol.md section 2. Never renumber; new codes are added from 7 up. */
+/** Failure codes of docs/protocol.md section 2. Never renumber; new codes are added from 7 up. */
 public enum FailureCode {
   LAUNCH_CIRCS(1),
   MALFORMED_TOR_RESP(2),

@@ -1,7 +1,7 @@
 package org.flashflow.proto;
 
 /**
- * One coordinator<->measurer message (protocol.md section 2). Records validate their fields in
+ * One coordinator<->measurer message (docs/protocol.md section 2). Records validate their fields in
  * their compact constructors, so a decoded message is always well formed.
  */
 public sealed interface Message permits ConnectToRelay, ConnectedToRelay, Failure, Go, BwReport {

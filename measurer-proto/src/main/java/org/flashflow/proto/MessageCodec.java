@@ -21,8 +21,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The JSON form of {@link Message}s (protocol.md section 2), one object at a time; framing (the
- * trailing newline, splitting a stream into objects) is the transport's job.
+ * The JSON form of {@link Message}s (docs/protocol.md section 2), one object at a time; framing
+ * (the trailing newline, splitting a stream into objects) is the transport's job.
  *
  * <p>Decoding is strict about types, because the peer is only semi-trusted and a coerced value
  * ({@code "123"} read as 123) would hide a broken peer: integers must be JSON integers, strings
@@ -31,7 +31,7 @@ import java.util.OptionalLong;
  * configured once, never changed, and documented by Jackson as thread-safe after configuration.
  */
 public final class MessageCodec {
-  /** Largest object accepted or produced, in bytes of UTF-8 (protocol.md: 64 KiB). */
+  /** Largest object accepted or produced, in bytes of UTF-8 (docs/protocol.md: 64 KiB). */
   public static final int MAX_OBJECT_BYTES = 65536;
 
   private static final String MSG_TYPE = "msg_type";

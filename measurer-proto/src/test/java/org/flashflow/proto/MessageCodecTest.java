@@ -28,7 +28,7 @@ class MessageCodecTest {
   private static final ConnectToRelay CONNECT =
       new ConnectToRelay(123, FP, 10, 30, OptionalLong.empty());
 
-  /** protocol.md section 2, byte for byte. */
+  /** docs/protocol.md section 2, byte for byte. */
   static Stream<Arguments> goldenExamples() {
     return Stream.of(
         Arguments.of(

@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One measurement on the measurer's side (protocol.md section 4, steps 3 to 5): the first
+ * One measurement on the measurer's side (docs/protocol.md section 4, steps 3 to 5): the first
  * MEASR_START_MEAS, the circuits, ConnectedToRelay, Go, the second MEASR_START_MEAS and the
  * reports. It ends exactly once; after that every input is ignored, so a late tor reply or event
  * cannot resurrect it. Any Failure this side sends ends it too, because the coordinator ends it on

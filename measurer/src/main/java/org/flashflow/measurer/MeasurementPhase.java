@@ -1,6 +1,6 @@
 package org.flashflow.measurer;
 
-/** Where one measurement is on the measurer's side (protocol.md section 4, steps 3 to 5). */
+/** Where one measurement is on the measurer's side (docs/protocol.md section 4, steps 3 to 5). */
 public enum MeasurementPhase {
   /** The first MEASR_START_MEAS is out; waiting for tor's circuit ids. */
   LAUNCHING,

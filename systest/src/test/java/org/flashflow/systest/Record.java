@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * One measurement's lines in the results log (protocol.md section 6), read independently of the
- * coordinator's own parser, so these tests check its output rather than trust it.
+ * One measurement's lines in the results log (docs/protocol.md section 6), read independently of
+ * the coordinator's own parser, so these tests check its output rather than trust it.
  *
  * @param lines every line of this meas_id, in file order
  * @param outcome {@code END} or {@code FAIL}
@@ -81,7 +81,7 @@ record Record(
     return out;
   }
 
-  /** The estimate of protocol.md section 5, in bytes/s; empty unless the measurement ended. */
+  /** The estimate of docs/protocol.md section 5, in bytes/s; empty unless the measurement ended. */
   Optional<Long> estimate() {
     if (!completed()) {
       return Optional.empty();

@@ -24,7 +24,7 @@ import org.flashflow.common.tls.KeyGen;
  * @param bind address every control port and OR port listens on
  * @param portBase 0: every port chosen by the OS; else coordinator tor at portBase, measurer i at
  *     portBase + 1 + i, relay j's OR port at portBase + 100 + j
- * @param bgPercent r of protocol.md section 5, which relays enforce while measured
+ * @param bgPercent r of docs/protocol.md section 5, which relays enforce while measured
  * @param password for {@link AuthMode#PASSWORD}
  * @param circuitTimeout how long a circuit to a relay that never builds it takes to fail
  * @param slowInterval the report interval of {@link Behaviour#SLOW} relays

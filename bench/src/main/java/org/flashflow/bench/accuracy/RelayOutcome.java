@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * One ended measurement as the results log has it (protocol.md section 6), with the estimate of
- * section 5 recomputed from the per-second lines.
+ * One ended measurement as the results log has it (docs/protocol.md section 6), with the estimate
+ * of section 5 recomputed from the per-second lines.
  *
  * @param reason {@code END}, or the FAIL reason
  * @param measured per second, the measurers' recv summed (bytes)

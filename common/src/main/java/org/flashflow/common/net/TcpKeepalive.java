@@ -17,7 +17,7 @@ import jdk.net.ExtendedSocketOptions;
  * traffic, every {@code intervalSeconds}, and the connection fails after {@code probes} unanswered
  * ones. Where the native epoll transport is used, TCP_USER_TIMEOUT is set to the same total, so
  * that data sent and never acknowledged fails the connection as quickly (keepalive probes are not
- * sent while data waits for an acknowledgement). docs/protocol-notes.md, "Dead peers".
+ * sent while data waits for an acknowledgement). docs/protocol.md section 10.
  */
 public record TcpKeepalive(int idleSeconds, int intervalSeconds, int probes) {
   /** Idle 20 s, then 4 probes 5 s apart: a silent peer is given up after 40 s. */

@@ -17,10 +17,10 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Netty TLS contexts for the measurer protocol (protocol.md section 2): mutual TLS with pinned,
- * self-signed certificates. Trust is exactly the given certificates, not the system CAs, and
- * hostname verification is off because a pinned certificate already names its peer and peers are
- * reached by IP address or {@code localhost}.
+ * Netty TLS contexts for the measurer protocol (docs/protocol.md section 2): mutual TLS with
+ * pinned, self-signed certificates. Trust is exactly the given certificates, not the system CAs,
+ * and hostname verification is off because a pinned certificate already names its peer and peers
+ * are reached by IP address or {@code localhost}.
  */
 public final class TlsContexts {
   /** TLS 1.3 preferred, 1.2 for older peers; nothing older. */

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The defaults of protocol.md section 9 (and the keys added since), resolved. */
+/** The defaults of docs/protocol.md section 9 (and the keys added since), resolved. */
 class ConfigDefaultsTest {
   @ParameterizedTest(name = "[{0}] {1} = {2}")
   @CsvSource(

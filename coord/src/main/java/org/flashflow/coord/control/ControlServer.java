@@ -29,9 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator control socket (protocol.md section 8) on {@code [coord] ctrl_addr}: plain TCP, one
- * command per line, for telnet, netcat and {@code flashflow ctrl}. It lives on the coordinator's
- * event loop, so the {@link ControlCommandHandler} runs on the thread that owns the state.
+ * The operator control socket (docs/protocol.md section 8) on {@code [coord] ctrl_addr}: plain TCP,
+ * one command per line, for telnet, netcat and {@code flashflow ctrl}. It lives on the
+ * coordinator's event loop, so the {@link ControlCommandHandler} runs on the thread that owns the
+ * state.
  *
  * <p>The socket has no authentication, which is why the default address is {@code localhost};
  * connection and line limits keep a misbehaving local client from exhausting the coordinator.
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class ControlServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
 
-  /** protocol.md section 8: lines over 1 KiB are refused. */
+  /** docs/protocol.md section 8: lines over 1 KiB are refused. */
   public static final int MAX_LINE_BYTES = 1024;
 
   /** Plenty for operators and scripts; bounds what a runaway script can hold open. */

@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control socket's commands (protocol.md section 8), kept apart from the socket so that parsing
- * and replies are tested without a channel. Runs on the loop, like the coordinator it drives.
+ * The control socket's commands (docs/protocol.md section 8), kept apart from the socket so that
+ * parsing and replies are tested without a channel. Runs on the loop, like the coordinator it
+ * drives.
  *
  * <p>{@code measure} answers once tor accepted the first COORD_START_MEAS (the meas_id is only
  * worth reporting when the measurement really began), so a relay tor does not know or a tor error

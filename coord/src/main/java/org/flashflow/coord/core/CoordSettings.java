@@ -75,7 +75,7 @@ public record CoordSettings(
         Duration.ofSeconds(measDuration).plus(ACTIVE_TIMEOUT_SLACK));
   }
 
-  /** protocol.md section 9's defaults. */
+  /** docs/protocol.md section 9's defaults. */
   public static CoordSettings defaults() {
     return of(DEFAULT_MEAS_DURATION, DEFAULT_BG_PERCENT);
   }

@@ -170,11 +170,11 @@ public final class Coordinator implements MeasurerListener {
   }
 
   /**
-   * A measurer missed a deadline of one of its measurements (docs/protocol-notes.md, "Hung
-   * measurers"): a hung program or a path that swallows data looks exactly like this, and TCP
-   * cannot tell. It is forgotten at once, as if it had disconnected (its other live measurements
-   * fail with MEASURER_LOST, status and the schedule no longer see it), and its connection is
-   * closed; once it connects again it is a measurer like any other.
+   * A measurer missed a deadline of one of its measurements (docs/protocol.md section 11): a hung
+   * program or a path that swallows data looks exactly like this, and TCP cannot tell. It is
+   * forgotten at once, as if it had disconnected (its other live measurements fail with
+   * MEASURER_LOST, status and the schedule no longer see it), and its connection is closed; once it
+   * connects again it is a measurer like any other.
    *
    * @param what what it did not do, for the WARN and the other measurements' FAIL records
    */

@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The estimate of protocol.md section 5: per second, what the measurers received plus as much of
- * the relay's claimed background traffic as we are willing to believe; then the median over the
+ * The estimate of docs/protocol.md section 5: per second, what the measurers received plus as much
+ * of the relay's claimed background traffic as we are willing to believe; then the median over the
  * seconds. Capping the claim at {@code r / (1 - r)} of the measured traffic is what limits a lying
  * relay's gain to a factor {@code 1 / (1 - r)}.
  */

@@ -1,6 +1,6 @@
 package org.flashflow.coord.core;
 
-/** The {@code <REASON>} token of a results-log FAIL record (protocol.md section 6). */
+/** The {@code <REASON>} token of a results-log FAIL record (docs/protocol.md section 6). */
 public enum FailReason {
   /** The relay answered PARAMS_OK ACCEPTED=FALSE. */
   RELAY_REFUSED,

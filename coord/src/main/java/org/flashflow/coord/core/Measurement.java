@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One measurement's lifecycle (protocol.md section 4), from the first COORD_START_MEAS to its
+ * One measurement's lifecycle (docs/protocol.md section 4), from the first COORD_START_MEAS to its
  * record. It ends exactly once, completed or failed, and then only waits in {@link
  * MeasurementPhase#FINISHING} for the {@link Coordinator} to make the record durable; every input
  * after that is ignored, so late events cannot resurrect it. Owned by the coordinator's loop.

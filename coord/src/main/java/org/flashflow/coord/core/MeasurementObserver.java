@@ -11,8 +11,8 @@ public interface MeasurementObserver {
   /**
    * Called once per measurement.
    *
-   * @param estimate bytes/s (protocol.md section 5) for a completed measurement; empty for a failed
-   *     one
+   * @param estimate bytes/s (docs/protocol.md section 5) for a completed measurement; empty for a
+   *     failed one
    */
   void measurementEnded(MeasurementRecord record, OptionalDouble estimate);
 

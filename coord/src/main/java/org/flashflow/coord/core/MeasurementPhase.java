@@ -1,6 +1,6 @@
 package org.flashflow.coord.core;
 
-/** Where a live measurement is in protocol.md section 4; shown by {@code status}. */
+/** Where a live measurement is in docs/protocol.md section 4; shown by {@code status}. */
 public enum MeasurementPhase {
   /** First COORD_START_MEAS sent, waiting for tor's {@code LAUNCHED <circ>}. */
   LAUNCHING,

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * One finished measurement as the results log keeps it (protocol.md section 6): the per-second
+ * One finished measurement as the results log keeps it (docs/protocol.md section 6): the per-second
  * reports in position order, and how it ended.
  *
  * @param beginTs the coordinator's unix time (whole seconds) of the first background report, or of

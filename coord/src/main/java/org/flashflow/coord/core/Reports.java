@@ -7,9 +7,9 @@ import java.util.Map;
 import org.flashflow.coord.core.MeasurementRecord.Second;
 
 /**
- * The per-second reports of one measurement, indexed by position (protocol.md section 5: clocks
- * differ between hosts, so the i-th report of each source belongs together). Reports beyond {@code
- * dur} are refused, so a chatty source cannot shift positions.
+ * The per-second reports of one measurement, indexed by position (docs/protocol.md section 5:
+ * clocks differ between hosts, so the i-th report of each source belongs together). Reports beyond
+ * {@code dur} are refused, so a chatty source cannot shift positions.
  */
 final class Reports {
   private final int dur;

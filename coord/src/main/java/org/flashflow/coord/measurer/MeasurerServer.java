@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts measurers on {@code [coord] listen_addr} over mutual TLS (protocol.md section 2) and
+ * Accepts measurers on {@code [coord] listen_addr} over mutual TLS (docs/protocol.md section 2) and
  * reports them to a {@link MeasurerListener}. The server and every connection live on the one event
  * loop given, the core's, so that the listener is called on the thread that owns the state.
  */
@@ -102,7 +102,7 @@ public final class MeasurerServer implements AutoCloseable {
               b.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                   .childOption(ChannelOption.TCP_NODELAY, true);
               // Measurers sit idle between measurements: notice a vanished host
-              // (protocol-notes.md).
+              // (docs/protocol.md section 10).
               keepalive.applyToChildren(b, loop);
             },
             ch -> {

@@ -40,7 +40,7 @@ public final class LatestResults implements Consumer<MeasurementRecord>, Results
    *
    * @param relayFp 40 upper-case hex digits
    * @param beginTs unix seconds of the measurement's first report
-   * @param estimate bytes per second (protocol.md section 5)
+   * @param estimate bytes per second (docs/protocol.md section 5)
    * @param measurerLimited whether the measurement traffic reached 90% of the measurer capacity
    *     given ({@link MeasurerLimit}): the estimate is a lower bound
    */

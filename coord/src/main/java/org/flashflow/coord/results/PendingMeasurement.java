@@ -12,7 +12,7 @@ import org.flashflow.coord.core.MeasurementRecord;
  * One measurement's lines as {@link ResultsLogParser} gathers them from BEGIN to END or FAIL: its
  * MEASR and BG values, each with its second ({@code ts - begin_ts}), in the order they came, in
  * growing parallel arrays (no object per line). When it has ended, it turns them into seconds
- * (docs/protocol-notes.md, "Reading the results log"):
+ * (docs/protocol.md section 6.2):
  *
  * <ul>
  *   <li>the seconds are 0 to the last second of any of its lines; one without lines counts 0;

@@ -8,12 +8,12 @@ import java.util.List;
 import org.flashflow.coord.core.MeasurementRecord;
 
 /**
- * The results-log lines of protocol.md section 6, both ways. One measurement renders as its BEGIN
- * line, then (when the record has one) a GIVEN line with the measurer capacity given to it, bytes/s
- * (our extension: a reader that does not know the type skips it), then per second {@code i} one
- * MEASR line per measurer and one BG line (all with {@code ts = begin_ts + i}), then END or FAIL
- * with {@code ts = begin_ts + number of seconds}: the second after the last report, so rendering is
- * a pure function of the record.
+ * The results-log lines of docs/protocol.md section 6, both ways. One measurement renders as its
+ * BEGIN line, then (when the record has one) a GIVEN line with the measurer capacity given to it,
+ * bytes/s (our extension: a reader that does not know the type skips it), then per second {@code i}
+ * one MEASR line per measurer and one BG line (all with {@code ts = begin_ts + i}), then END or
+ * FAIL with {@code ts = begin_ts + number of seconds}: the second after the last report, so
+ * rendering is a pure function of the record.
  */
 public final class ResultsLogFormat {
   static final String BEGIN = "BEGIN";
@@ -71,8 +71,8 @@ public final class ResultsLogFormat {
 
   /**
    * The complete measurements (END or FAIL) among {@code lines}, in the order they ended; skips
-   * what a reader of the log file skips (protocol.md section 6). For tests and small inputs; the
-   * log file itself is streamed by {@link ResultsLogReader}.
+   * what a reader of the log file skips (docs/protocol.md section 6). For tests and small inputs;
+   * the log file itself is streamed by {@link ResultsLogReader}.
    */
   public static List<MeasurementRecord> parse(List<String> lines) {
     List<MeasurementRecord> out = new ArrayList<>();

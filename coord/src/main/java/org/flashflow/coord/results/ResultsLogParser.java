@@ -17,12 +17,12 @@ import org.flashflow.coord.core.MeasurementRecord;
  * the reader must get through millions of lines in a few seconds: no regex, no String per line.
  *
  * <p>Lines must have exactly the fields of their type; anything else on a known type is invalid and
- * skipped. MEASR and BG lines belong to the second {@code ts - begin_ts} (protocol.md section 6),
- * whatever their order in the file: the lines of a second may come in any order, before or after
- * those of other seconds, interleaved with other measurements. The measurement's seconds are 0 to
- * the largest second of any of its lines, and per second the MEASR values are summed (one line per
- * measurer) and each BG line adds {@code min(claimed, max_bg)}; a second with no line counts as 0.
- * The rules are in docs/protocol-notes.md. Not thread-safe; one per stream.
+ * skipped. MEASR and BG lines belong to the second {@code ts - begin_ts} (docs/protocol.md section
+ * 6), whatever their order in the file: the lines of a second may come in any order, before or
+ * after those of other seconds, interleaved with other measurements. The measurement's seconds are
+ * 0 to the largest second of any of its lines, and per second the MEASR values are summed (one line
+ * per measurer) and each BG line adds {@code min(claimed, max_bg)}; a second with no line counts as
+ * 0. The rules are in docs/protocol.md section 6.2. Not thread-safe; one per stream.
  */
 final class ResultsLogParser {
   private static final int FP_LENGTH = 40;

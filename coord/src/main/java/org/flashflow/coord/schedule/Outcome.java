@@ -15,7 +15,7 @@ public sealed interface Outcome {
    *     to decide whether the result is measurer-limited: the estimate also holds background
    *     traffic, up to 1/(1-r) more, which the measurers never had to carry, so it would flag
    *     relays that were not limited.
-   * @param estimate bytes/s, protocol.md section 5 (for logs and status only)
+   * @param estimate bytes/s, docs/protocol.md section 5 (for logs and status only)
    */
   record Completed(double measured, double estimate) implements Outcome {
     public Completed {

@@ -55,7 +55,7 @@ public record ScheduleSettings(
    */
   public static final Duration SETUP_ALLOWANCE = Duration.ofSeconds(5);
 
-  /** The default {@code meas_duration} (protocol.md section 9), for {@link #defaults}. */
+  /** The default {@code meas_duration} (docs/protocol.md section 9), for {@link #defaults}. */
   private static final Duration DEFAULT_MEAS_DURATION = Duration.ofSeconds(30);
 
   public ScheduleSettings {

@@ -22,9 +22,9 @@ import org.flashflow.torctl.model.RouterStatus;
 import org.flashflow.torctl.model.ServerDescriptor;
 
 /**
- * Renders the v3bw bandwidth file of protocol.md section 7 (Tor bandwidth-file spec, version 1.5.0;
- * every key is described in docs/bandwidth-file.md) from the latest results. Pure: all times come
- * in as arguments.
+ * Renders the v3bw bandwidth file of docs/protocol.md section 7 (Tor bandwidth-file spec, version
+ * 1.5.0; every key is described in docs/bandwidth-file.md) from the latest results. Pure: all times
+ * come in as arguments.
  *
  * <p>The rules tor enforces decide the shape: line 1 is the unix time of the newest result used
  * (tor ignores a file whose timestamp is older than 3 days, so such a file is not rendered at all),

@@ -20,9 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The control commands of protocol.md section 8 against a real coordinator on fakes. Lives in the
- * core's test package to share its {@link Harness}; it uses only {@link ControlService}'s public
- * surface.
+ * The control commands of docs/protocol.md section 8 against a real coordinator on fakes. Lives in
+ * the core's test package to share its {@link Harness}; it uses only {@link ControlService}'s
+ * public surface.
  */
 class ControlServiceTest {
   /** Collects one command's replies. */

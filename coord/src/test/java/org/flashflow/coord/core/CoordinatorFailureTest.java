@@ -22,7 +22,7 @@ import org.flashflow.torctl.model.TorFailure;
 import org.flashflow.torctl.model.TorState;
 import org.junit.jupiter.api.Test;
 
-/** Each failure of protocol.md section 4 ends only its own measurement. */
+/** Each failure of docs/protocol.md section 4 ends only its own measurement. */
 class CoordinatorFailureTest {
   private final Harness h = new Harness(CoordSettings.defaults()).ready();
   private final FakeLink alice = h.connect("alice");

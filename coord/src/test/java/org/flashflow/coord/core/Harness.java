@@ -19,7 +19,7 @@ import org.flashflow.torctl.model.FfMeasEvent;
 import org.flashflow.torctl.model.TorState;
 
 /**
- * A coordinator wired to fakes and virtual time, with the steps of protocol.md section 4 as
+ * A coordinator wired to fakes and virtual time, with the steps of docs/protocol.md section 4 as
  * one-line helpers so that each test shows only what it is about.
  */
 final class Harness {

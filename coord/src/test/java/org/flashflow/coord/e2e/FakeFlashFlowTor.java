@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A control-port server that plays a FlashFlow-capable coordinator's tor (protocol.md section 3)
- * for loopback tests: PROTOCOLINFO with NULL auth, AUTHENTICATE, GETINFO version, events/names,
+ * A control-port server that plays a FlashFlow-capable coordinator's tor (docs/protocol.md section
+ * 3) for loopback tests: PROTOCOLINFO with NULL auth, AUTHENTICATE, GETINFO version, events/names,
  * ns/all, ns/id/, ns/name/, SETEVENTS, and COORD_START_MEAS with CIRC and FF_MEAS events; a
  * NEWCONSENSUS event when the test says ({@link #announceConsensus}). The relay's behaviour per
  * fingerprint is set by the test. Background reports are sent every {@code reportInterval}

@@ -33,16 +33,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The reader does not depend on the order of lines that protocol.md section 6 leaves open. Many
- * measurements, as the coordinator computes them ({@link Estimate#second}) and our writer renders
- * them ({@link ResultsLogFormat}), are written three ways: in the writer's order into one file;
- * with the lines of each measurement reordered (within each second, or all MEASR lines before all
- * BG lines as the original Python coordinator writes them, or entirely), concurrent measurements
- * interleaved line by line, and split at measurement boundaries into {@code results.log.2.gz},
- * {@code results.log.1} and {@code results.log}; and not at all, their results handed to the
- * bandwidth file in memory as the coordinator does. The bandwidth files ({@link V3bwGenerator}, the
- * path {@code flashflow v3bw} takes) must be byte for byte the same: same estimates, same outcome
- * counts. The clock is fixed, so even the timestamps agree.
+ * The reader does not depend on the order of lines that docs/protocol.md section 6 leaves open.
+ * Many measurements, as the coordinator computes them ({@link Estimate#second}) and our writer
+ * renders them ({@link ResultsLogFormat}), are written three ways: in the writer's order into one
+ * file; with the lines of each measurement reordered (within each second, or all MEASR lines before
+ * all BG lines as the original Python coordinator writes them, or entirely), concurrent
+ * measurements interleaved line by line, and split at measurement boundaries into {@code
+ * results.log.2.gz}, {@code results.log.1} and {@code results.log}; and not at all, their results
+ * handed to the bandwidth file in memory as the coordinator does. The bandwidth files ({@link
+ * V3bwGenerator}, the path {@code flashflow v3bw} takes) must be byte for byte the same: same
+ * estimates, same outcome counts. The clock is fixed, so even the timestamps agree.
  */
 class ResultsLogOrderPropertyTest {
   private static final Instant NOW = BandwidthFileTest.NOW;

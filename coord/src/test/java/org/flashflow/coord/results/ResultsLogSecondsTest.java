@@ -14,8 +14,8 @@ import org.flashflow.coord.core.MeasurerLimit;
 import org.junit.jupiter.api.Test;
 
 /**
- * How MEASR and BG lines become seconds (docs/protocol-notes.md, "Reading the results log"): by
- * {@code ts - begin_ts}, never by their order in the file.
+ * How MEASR and BG lines become seconds (docs/protocol.md section 6.2): by {@code ts - begin_ts},
+ * never by their order in the file.
  */
 class ResultsLogSecondsTest {
   private static final String FP = ResultsLogFormatTest.FP;

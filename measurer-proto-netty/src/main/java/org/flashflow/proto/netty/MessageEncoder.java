@@ -7,7 +7,7 @@ import io.netty.handler.codec.MessageToByteEncoder;
 import org.flashflow.proto.Message;
 import org.flashflow.proto.MessageCodec;
 
-/** A {@link Message} to its JSON object followed by {@code \n} (protocol.md section 2). */
+/** A {@link Message} to its JSON object followed by {@code \n} (docs/protocol.md section 2). */
 @Sharable
 public final class MessageEncoder extends MessageToByteEncoder<Message> {
   /** Stateless, so one instance serves every pipeline. */

@@ -5,9 +5,9 @@ import io.netty.handler.codec.json.JsonObjectDecoder;
 import org.flashflow.proto.MessageCodec;
 
 /**
- * The measurer protocol's framing and codec stages (protocol.md section 2), the same on both ends:
- * split the byte stream into JSON objects, decode each to a typed message, encode typed messages as
- * one object plus {@code \n}.
+ * The measurer protocol's framing and codec stages (docs/protocol.md section 2), the same on both
+ * ends: split the byte stream into JSON objects, decode each to a typed message, encode typed
+ * messages as one object plus {@code \n}.
  */
 public final class MessageFraming {
   /** Splits the byte stream into JSON objects. */

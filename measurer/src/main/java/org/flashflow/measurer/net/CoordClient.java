@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one TLS connection to the coordinator (protocol.md section 2): presents the measurer's
+ * Keeps one TLS connection to the coordinator (docs/protocol.md section 2): presents the measurer's
  * certificate, trusts only {@code [measurer] coord_cert}, and after any loss (refused, handshake
  * failed, closed by either side) connects again after a backoff that starts at 0.5 s and doubles up
  * to 60 s, back to 0.5 s after a successful handshake. The connection lives on the event loop
@@ -143,7 +143,7 @@ public final class CoordClient implements AutoCloseable {
                         ch.pipeline(), listener, coordAddr.toString(), CoordClient.this::connected);
                   }
                 });
-    // A coordinator that vanished without a word must not hold us (protocol-notes.md).
+    // A coordinator that vanished without a word must not hold us (docs/protocol.md section 10).
     keepalive.applyTo(b, loop);
     // Unresolved, so that Netty resolves the name anew at every attempt.
     ChannelFuture f = b.connect(coordAddr.toUnresolved());

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One relay's traffic and measurement state, owned by the relay event loop: a token bucket of its
  * capacity shared by echoed measurement cells and an emulated background load, the background
- * throttle while measured (at most r of all traffic, protocol.md section 5), and the background
- * reports, one per interval, {@code dur} times.
+ * throttle while measured (at most r of all traffic, docs/protocol.md section 5), and the
+ * background reports, one per interval, {@code dur} times.
  *
  * <p>Every {@link #TICK} the background takes its share first (up to what clients want and what the
  * throttle allows), then connections that ran out of tokens resume. So when measurement traffic

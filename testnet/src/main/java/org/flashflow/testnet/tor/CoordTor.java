@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The coordinator's tor: {@code COORD_START_MEAS} (protocol.md sections 3 and 4). The first command
- * launches a one-hop circuit to the relay and sends it the parameters; the relay's answers come
- * back as CIRC and FF_MEAS events. The second makes the relay start its active phase, whose
+ * The coordinator's tor: {@code COORD_START_MEAS} (docs/protocol.md sections 3 and 4). The first
+ * command launches a one-hop circuit to the relay and sends it the parameters; the relay's answers
+ * come back as CIRC and FF_MEAS events. The second makes the relay start its active phase, whose
  * background reports this tor passes on as {@code FF_MEAS BW_REPORT}. State lives on this tor's
  * control-port loop; relays are reached only by posting to the relay loop.
  */

@@ -16,7 +16,7 @@ import org.flashflow.testnet.control.ControlSession;
 import org.flashflow.testnet.control.Extensions;
 
 /**
- * A measurer's tor: {@code MEASR_START_MEAS} (protocol.md section 3). The first command opens
+ * A measurer's tor: {@code MEASR_START_MEAS} (docs/protocol.md section 3). The first command opens
  * {@code n_circs} TLS connections to the relay's OR port and reports each circuit by CIRC events;
  * the second starts pumping echo cells over the built ones and reports once a second. State lives
  * on this tor's control-port loop, which also carries the connections.

@@ -83,7 +83,7 @@ public final class TorControlClient implements AutoCloseable {
         Socket s = new Socket();
         socket = s;
         // Between measurements tor may send nothing for hours; notice if it vanished (a lost
-        // reply is the command timeout's job). protocol-notes.md, "Dead peers".
+        // reply is the command timeout's job). docs/protocol.md section 10.
         settings.keepalive().applyTo(s);
         s.connect(new InetSocketAddress(tcp.host(), tcp.port()), millis(settings.commandTimeout()));
         in = s.getInputStream();

@@ -1,8 +1,8 @@
 package org.flashflow.torctl.model;
 
 /**
- * A {@code 650 FF_MEAS <meas_id> ...} event (protocol.md section 3). At the coordinator's tor a
- * {@link BwReport} is the relay's background traffic; at a measurer's tor it is that measurer's
+ * A {@code 650 FF_MEAS <meas_id> ...} event (docs/protocol.md section 3). At the coordinator's tor
+ * a {@link BwReport} is the relay's background traffic; at a measurer's tor it is that measurer's
  * measurement traffic.
  */
 public sealed interface FfMeasEvent extends TorEvent {

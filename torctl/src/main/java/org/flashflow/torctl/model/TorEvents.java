@@ -7,7 +7,7 @@ import java.util.Optional;
 import org.flashflow.torctl.model.CircEvent.CircStatus;
 
 /**
- * Parses the events FlashFlow subscribes to, CIRC (control-spec 4.1.1), FF_MEAS (protocol.md
+ * Parses the events FlashFlow subscribes to, CIRC (control-spec 4.1.1), FF_MEAS (docs/protocol.md
  * section 3) and NEWCONSENSUS (control-spec 4.1.12), from tor's raw text. Pure and total: a line it
  * cannot read, or an event type it does not know, yields empty, and the caller decides whether to
  * log.
