@@ -32,12 +32,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A private Tor network of Debian's stock tor on 127.0.0.1, built as {@code
- * /work/shared/docs/real-tor.md} describes: three directory authorities (keys from {@code
- * tor-gencert}) and four exit relays, voting every 10 seconds. {@link #start()} returns once every
- * authority serves a consensus listing all seven; {@link #close()} stops every tor by the PID in
- * its {@code PidFile} (SIGTERM, then SIGKILL after 10 s) and deletes the directory. A shutdown hook
- * does the stopping too, should the JVM end without closing it.
+ * A private Tor network of Debian's stock tor on 127.0.0.1, built as tor's own test networks
+ * (chutney) build one: three directory authorities (keys from {@code tor-gencert}) and four exit
+ * relays, voting every 10 seconds. {@link #start()} returns once every authority serves a consensus
+ * listing all seven; {@link #close()} stops every tor by the PID in its {@code PidFile} (SIGTERM,
+ * then SIGKILL after 10 s) and deletes the directory. A shutdown hook does the stopping too, should
+ * the JVM end without closing it.
  */
 final class PrivateTorNetwork implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PrivateTorNetwork.class);
