@@ -26,10 +26,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Runs FlashFlow end to end on this machine: starts an emulated network of 8 relays"
-          + " (1 to 100 Mbit/s; one lies about its background traffic, one refuses to be"
-          + " measured), a coordinator and two measurers (alice, bob) as separate processes,"
+          + " (1 to 100 Mbit/s, round trips of 30 to 150 ms; one lies about its background"
+          + " traffic, one refuses to be measured), a coordinator and two measurers (alice,"
+          + " bob) as separate processes,"
           + " measures every relay, writes a bandwidth file, and prints each relay's true"
-          + " capacity next to FlashFlow's estimate. Takes about 70 s; needs no root and"
+          + " capacity next to FlashFlow's estimate. Takes about 80 s; needs no root and"
           + " no network (everything listens on 127.0.0.1).",
       "Keys, configs, logs, the results log and the bandwidth file stay in the directory it"
           + " prints (a new one under the system's temp directory unless --dir is given).",

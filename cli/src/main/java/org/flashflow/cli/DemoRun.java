@@ -154,6 +154,7 @@ final class DemoRun {
       List<DemoOutcome> ordered = new ArrayList<>();
       settings.relays().forEach(r -> ordered.add(outcomes.get(r.nick())));
       List<String> report = new ArrayList<>(DemoOutcome.table(ordered, settings.r()));
+      report.add(DemoOutcome.roundTripNote(settings.relays(), settings.numCircs()));
       report.add("");
       report.add("Bandwidth file: " + v3bw);
       report.add("Results log:    " + files.resultsLog());
@@ -279,7 +280,9 @@ final class DemoRun {
               + relay.behaviour().configName()
               + ", "
               + String.format(Locale.ROOT, "%.0f", relay.mbits())
-              + " Mbit/s, meas_id="
+              + " Mbit/s, rtt "
+              + relay.rttMs()
+              + " ms, meas_id="
               + m.group(1)
               + ")");
     }

@@ -41,13 +41,17 @@ class DemoCommandTest {
     String all = run.out() + run.err();
     assertEquals(0, run.exit(), all);
     assertTrue(run.out().contains("Every relay ended as expected for its behaviour."), all);
-    assertTableLine(run.out(), "relay1 +honest +1\\.00 +\\d+\\.\\d\\d +[-+]\\d+\\.\\d% +ok ", all);
-    assertTableLine(run.out(), "relay3 +honest +10\\.00 +\\d+\\.\\d\\d +[-+]\\d+\\.\\d% +ok ", all);
-    assertTableLine(run.out(), "relay5 +lies +35\\.00 +\\d+\\.\\d\\d +\\+\\d+\\.\\d% +ok ", all);
+    assertTableLine(
+        run.out(), "relay1 +honest +1\\.00 +150 +\\d+\\.\\d\\d +[-+]\\d+\\.\\d% +ok ", all);
+    assertTableLine(
+        run.out(), "relay3 +honest +10\\.00 +30 +\\d+\\.\\d\\d +[-+]\\d+\\.\\d% +ok ", all);
+    assertTableLine(
+        run.out(), "relay5 +lies +35\\.00 +60 +\\d+\\.\\d\\d +\\+\\d+\\.\\d% +ok ", all);
     assertTableLine(
         run.out(),
-        "relay7 +refuses +75\\.00 +- +- +FAIL RELAY_REFUSED +FAIL RELAY_REFUSED: yes",
+        "relay7 +refuses +75\\.00 +40 +- +- +FAIL RELAY_REFUSED +FAIL RELAY_REFUSED: yes",
         all);
+    assertTrue(run.out().contains("Round trips: a circuit carries at most"), all);
     assertTrue(run.out().contains("relay3 done: "), all);
 
     Matcher m = V3BW.matcher(run.out());

@@ -4,21 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.flashflow.common.config.Config;
 import org.flashflow.coord.core.FailReason;
 import org.flashflow.coord.core.MeasurementRecord;
 import org.flashflow.coord.core.MeasurementRecord.Failed;
 import org.flashflow.coord.core.MeasurementRecord.Second;
 import org.flashflow.testnet.Behaviour;
+import org.flashflow.testnet.Latency;
+import org.flashflow.testnet.RelaySpec;
+import org.flashflow.testnet.TestnetConfig;
 import org.junit.jupiter.api.Test;
 
 /** The demo's verdicts and table: what counts as the expected outcome for each behaviour. */
 class DemoOutcomeTest {
   private static final double R = 0.25;
-  private static final DemoRelay HONEST = new DemoRelay("relay3", 10, 0, Behaviour.HONEST);
-  private static final DemoRelay LIAR = new DemoRelay("relay5", 35, 0.1, Behaviour.LIES);
-  private static final DemoRelay REFUSER = new DemoRelay("relay7", 75, 0.05, Behaviour.REFUSES);
+  private static final DemoRelay HONEST = new DemoRelay("relay3", 10, 0, Behaviour.HONEST, 30);
+  private static final DemoRelay LIAR = new DemoRelay("relay5", 35, 0.1, Behaviour.LIES, 60);
+  private static final DemoRelay REFUSER = new DemoRelay("relay7", 75, 0.05, Behaviour.REFUSES, 0);
 
   @Test
   void honestWithinTenPercent() {
@@ -58,22 +63,49 @@ class DemoOutcomeTest {
             R);
     assertEquals(
         List.of(
-            "relay    behaviour true Mbit/s estimate Mbit/s   error  outcome              expected",
-            "relay3   honest          10.00           10.00   +0.0%  ok                   within"
-                + " 10%: yes",
-            "relay5   lies            35.00           70.00 +100.0%  ok                   at most"
-                + " 1.35x: NO",
-            "relay7   refuses         75.00               -       -  FAIL RELAY_REFUSED   FAIL"
-                + " RELAY_REFUSED: yes",
+            "relay    behaviour true Mbit/s rtt ms estimate Mbit/s   error  outcome             "
+                + " expected",
+            "relay3   honest          10.00     30           10.00   +0.0%  ok                  "
+                + " within 10%: yes",
+            "relay5   lies            35.00     60           70.00 +100.0%  ok                  "
+                + " at most 1.35x: NO",
+            "relay7   refuses         75.00      0               -       -  FAIL RELAY_REFUSED  "
+                + " FAIL RELAY_REFUSED: yes",
             "1 of 3 relays did NOT end as expected (marked NO)."),
         lines);
   }
 
   @Test
-  void testnetSectionIsValidConfig() {
+  void testnetSectionIsValidConfig() throws Exception {
     assertEquals(
-        "[relay relay5]\ncapacity = 35 Mbit/s\nbackground = 0.1\nbehaviour = lies\n",
+        "[relay relay5]\ncapacity = 35 Mbit/s\nbackground = 0.1\nbehaviour = lies\n"
+            + "rtt = 60 ms\njitter = 6 ms\n",
         LIAR.testnetSection().replace(System.lineSeparator(), "\n"));
+    assertEquals(
+        "[relay relay7]\ncapacity = 75 Mbit/s\nbackground = 0.05\nbehaviour = refuses\n",
+        REFUSER.testnetSection().replace(System.lineSeparator(), "\n"));
+    // The emulator reads it: capacity, round trip and jitter as written.
+    RelaySpec spec =
+        TestnetConfig.from(Config.parse("[network]\n" + LIAR.testnetSection(), "testnet.ini"))
+            .relays()
+            .get(0);
+    assertEquals(new Latency(Duration.ofMillis(60), Duration.ofMillis(6)), spec.latency());
+    assertEquals(LIAR.capacity(), spec.capacity());
+  }
+
+  @Test
+  void roundTripNoteShowsTheWindowLimitOfTheFarthestRelay() {
+    // 1000 cells x 514 bytes x 8 / 0.15 s = 27.4 Mbit/s; 16 circuits 438.6.
+    assertEquals(
+        "Round trips: a circuit carries at most tor's window of 1000 cells (514 kB) per round"
+            + " trip, 27.4 Mbit/s at 150 ms; the 16 circuits of a measurement carry up to 439 Mbit/s"
+            + " there, enough for the largest relay (100 Mbit/s).",
+        DemoOutcome.roundTripNote(DemoRelay.NETWORK, 16));
+    assertTrue(DemoOutcome.roundTripNote(DemoRelay.NETWORK, 2).contains("NOT enough"));
+    // Every demo relay is measurable with the demo's 16 circuits, with room to spare.
+    for (DemoRelay r : DemoRelay.NETWORK) {
+      assertTrue(16 * r.oneCircuitMbits() >= 2 * r.mbits(), r.toString());
+    }
   }
 
   /** A completed measurement whose every second totals {@code bytes}. */
