@@ -72,7 +72,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--max-concurrent", hidden = true, defaultValue = "4")
   int maxConcurrent;
 
-  @Option(names = "--budget", hidden = true, defaultValue = "250", paramLabel = "MBITS")
+  // The emulator's loops cost about 16 ms (measurer tors) and 9 ms (relays) of CPU per MB carried
+  // (docs/benchmarks.md): 120 Mbit/s at once keeps them under a third of a core each, so that a
+  // busy machine still leaves them enough.
+  @Option(names = "--budget", hidden = true, defaultValue = "120", paramLabel = "MBITS")
   double budgetMbits;
 
   @Option(names = "--circs", hidden = true, defaultValue = "16")

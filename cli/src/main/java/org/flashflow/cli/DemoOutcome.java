@@ -18,11 +18,26 @@ import org.flashflow.coord.core.MeasurementRecord;
  *     empty
  */
 record DemoOutcome(
-    DemoRelay relay, Optional<Double> estimate, Optional<FailReason> failure, String problem) {
+    DemoRelay relay,
+    Optional<Double> estimate,
+    Optional<FailReason> failure,
+    String problem,
+    Optional<DemoCarried> carried) {
 
   DemoOutcome {
     Objects.requireNonNull(relay, "relay");
     Objects.requireNonNull(problem, "problem");
+    Objects.requireNonNull(carried, "carried");
+  }
+
+  DemoOutcome(
+      DemoRelay relay, Optional<Double> estimate, Optional<FailReason> failure, String problem) {
+    this(relay, estimate, failure, problem, Optional.empty());
+  }
+
+  /** This outcome with what the emulated relay says it carried. */
+  DemoOutcome withCarried(Optional<DemoCarried> c) {
+    return new DemoOutcome(relay, estimate, failure, problem, c);
   }
 
   /** The outcome a results-log record describes. */
@@ -40,7 +55,28 @@ record DemoOutcome(
   }
 
   boolean asExpected(double r) {
-    return relay.asExpected(estimate, failure, r);
+    return relay.asExpected(estimate, failure, r, carried);
+  }
+
+  /**
+   * For an honest relay that is as expected only against what a starved emulator carried: a note
+   * saying so; else empty.
+   */
+  String starvedNote(double r) {
+    if (carried.isEmpty()
+        || !carried.get().starved()
+        || relay.asExpected(estimate, failure, r, Optional.empty())
+        || !asExpected(r)) {
+      return "";
+    }
+    DemoCarried c = carried.get();
+    return String.format(
+        Locale.ROOT,
+        " (the busy machine's emulator stalled %.0f%% of the time and carried %s Mbit/s; within"
+            + " %.0f%% of that)",
+        c.stalledPercent(),
+        mbits(c.median()),
+        DemoCarried.STARVED_TOLERANCE * 100);
   }
 
   /** {@code ok}, {@code FAIL <REASON>}, or the problem. */
@@ -94,7 +130,7 @@ record DemoOutcome(
                   o.estimate().map(DemoOutcome::mbits).orElse("-"),
                   error,
                   o.outcome(),
-                  relay.expectation(r) + (o.asExpected(r) ? ": yes" : ": NO"))
+                  relay.expectation(r) + (o.asExpected(r) ? ": yes" : ": NO") + o.starvedNote(r))
               .stripTrailing());
     }
     long bad = outcomes.stream().filter(o -> !o.asExpected(r)).count();

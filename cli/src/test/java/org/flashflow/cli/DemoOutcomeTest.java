@@ -36,6 +36,55 @@ class DemoOutcomeTest {
   }
 
   @Test
+  void honestJudgedAgainstWhatAStarvedEmulatorCarried() {
+    long c = HONEST.capacity();
+    // The emulator carried 60% of the capacity: its loop stalled 2 of 5 s (a busy machine).
+    Optional<DemoCarried> starved = carried(c * 6 / 10, 2_000);
+    DemoOutcome low = completed(HONEST, c * 62 / 100).withCarried(starved);
+    assertTrue(low.asExpected(R));
+    assertEquals(
+        " (the busy machine's emulator stalled 40% of the time and carried 6.00 Mbit/s; within"
+            + " 25% of that)",
+        low.starvedNote(R));
+    // The same shortfall with a loop that kept up: FlashFlow's (or the model's) fault.
+    assertFalse(
+        completed(HONEST, c * 62 / 100).withCarried(carried(c * 6 / 10, 100)).asExpected(R));
+    // Starved, but the estimate far from what was carried.
+    assertFalse(completed(HONEST, c * 30 / 100).withCarried(starved).asExpected(R));
+    // Within 10% of the truth needs no excuse.
+    DemoOutcome fine = completed(HONEST, c * 95 / 100).withCarried(starved);
+    assertTrue(fine.asExpected(R));
+    assertEquals("", fine.starvedNote(R));
+  }
+
+  @Test
+  void carriedFoundByRelayAndMeasurementInTheNetworksLog() {
+    List<String> log =
+        List.of(
+            "07:00:00.000 INFO  [testnet-relays-4-1] o.f.t.r.EmulatedRelay - relay relay3:"
+                + " measurement 9 ended; carried per second (B/s, capacity 1250000): 1 2 3;"
+                + " loop stalled 700 ms",
+            "07:00:00.000 INFO  [testnet-relays-4-1] o.f.t.r.EmulatedRelay - relay relay3:"
+                + " measurement 10 ended; carried per second (B/s, capacity 1250000): 7 5 6;"
+                + " loop stalled 0 ms");
+    DemoCarried d = DemoCarried.find(log, "relay3", 9).orElseThrow();
+    assertEquals(List.of(1L, 2L, 3L), d.perSecond());
+    assertEquals(2, d.median());
+    assertTrue(d.starved(), "700 ms of 3 s");
+    assertFalse(DemoCarried.find(log, "relay3", 10).orElseThrow().starved());
+    assertEquals(6, DemoCarried.find(log, "relay3", 10).orElseThrow().median());
+    assertEquals(Optional.empty(), DemoCarried.find(log, "relay1", 9));
+  }
+
+  private static Optional<DemoCarried> carried(long perSecond, long stalledMs) {
+    return Optional.of(
+        new DemoCarried(
+            HONEST.capacity(),
+            List.of(perSecond, perSecond, perSecond, perSecond, perSecond),
+            stalledMs));
+  }
+
+  @Test
   void liarCappedAtOneOverOneMinusRPlusTwoPercent() {
     long c = LIAR.capacity();
     assertTrue(completed(LIAR, c * 4 / 3).asExpected(R));
