@@ -46,7 +46,7 @@ record GridOptions(
   static final String USAGE =
       "usage: bench-accuracy-grid [--duration=30] [--rtts=10,100,300] [--capacities=1,10,100,500]"
           + " [--circs=10,40,160] [--backgrounds=steady,bursty] [--rounds=3,3,2,1] [--honest=3]"
-          + " [--cpu-bound=1] [--liars=1] [--jitter=10] [--parallel=16] [--max-load=400]"
+          + " [--cpu-bound=1] [--liars=1] [--jitter=10] [--parallel=16] [--max-load=200]"
           + " [--max-circuits=1600] [--ceiling=1000] [--seed=316] [--svg=FILE]\n"
           + "  --rounds: per capacity, times each relay is measured; --jitter: % of the rtt;\n"
           + "  --max-load: Mbit/s of relay capacity measured at once; --ceiling: Mbit/s of a relay"
@@ -93,7 +93,9 @@ record GridOptions(
     int liars = 1;
     int jitter = 10;
     int parallel = 16;
-    int maxLoad = 400;
+    // The emulated measurer tors' loop costs ~16 ms of CPU per MB (docs/benchmarks.md): 200 Mbit/s
+    // at once is 40% of its core on an idle machine.
+    int maxLoad = 200;
     int maxCircuits = 1600;
     int ceiling = 1000;
     long seed = 316;
