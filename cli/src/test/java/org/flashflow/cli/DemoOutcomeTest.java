@@ -74,6 +74,14 @@ class DemoOutcomeTest {
     assertFalse(DemoCarried.find(log, "relay3", 10).orElseThrow().starved());
     assertEquals(6, DemoCarried.find(log, "relay3", 10).orElseThrow().median());
     assertEquals(Optional.empty(), DemoCarried.find(log, "relay1", 9));
+    // A measurer tor's loop that stalled counts as the relay's.
+    List<String> withMeasurer = new java.util.ArrayList<>(log);
+    withMeasurer.add(
+        "07:00:01.000 INFO  [testnet-measurer-tors-3-1] o.f.t.t.MeasurerMeasurement - measurer"
+            + " alice tor: measurement 10 ended, success=true; loop stalled 400 ms");
+    DemoCarried m = DemoCarried.find(withMeasurer, "relay3", 10).orElseThrow();
+    assertEquals(400, m.stalledMs());
+    assertTrue(m.starved(), "400 ms of 3 s");
   }
 
   private static Optional<DemoCarried> carried(long perSecond, long stalledMs) {

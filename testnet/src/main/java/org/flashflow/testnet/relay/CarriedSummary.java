@@ -22,6 +22,17 @@ import java.util.stream.Collectors;
  */
 public record CarriedSummary(
     String nick, long measId, long capacity, List<Long> perSecond, long stalledMs) {
+  /**
+   * A gap between an event loop's ticks longer than this is a stall: the loop got no CPU meanwhile
+   * (a time slice of a busy machine is a few ms).
+   */
+  public static final long STALL_NANOS = 50_000_000L;
+
+  // Any emulated tor's line at the end of a measurement: "measurement ID ended...; loop stalled
+  // S ms" (the relay's, and each measurer tor's).
+  private static final Pattern STALL =
+      Pattern.compile("measurement (\\d+) ended[^;]*;.*loop stalled (\\d+) ms");
+
   private static final Pattern LINE =
       Pattern.compile(
           "relay (\\S+): measurement (\\d+) ended; carried per second \\(B/s, capacity (\\d+)\\):"
@@ -44,6 +55,21 @@ public record CarriedSummary(
         + "; loop stalled "
         + stalledMs
         + " ms";
+  }
+
+  /**
+   * The longest stall that any emulated tor's loop (the relay's, a measurer tor's) logged for
+   * measurement {@code measId}; 0 if none did.
+   */
+  public static long longestStallMs(List<String> logLines, long measId) {
+    long max = 0;
+    for (String l : logLines) {
+      Matcher m = STALL.matcher(l);
+      if (m.find() && Long.parseLong(m.group(1)) == measId) {
+        max = Math.max(max, Long.parseLong(m.group(2)));
+      }
+    }
+    return max;
   }
 
   /** The summary in a log line that holds one, wherever in the line it starts. */

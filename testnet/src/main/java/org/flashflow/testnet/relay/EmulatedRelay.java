@@ -31,8 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class EmulatedRelay {
   private static final Logger log = LoggerFactory.getLogger(EmulatedRelay.class);
   static final Duration TICK = Duration.ofMillis(10);
-  // A tick this late counts as a stall of the loop (a time slice of a busy machine is a few ms).
-  private static final long STALL = 5 * TICK.toNanos();
   private static final long NANOS = 1_000_000_000L;
 
   private final RelaySpec spec;
@@ -250,7 +248,7 @@ public final class EmulatedRelay {
     // FlashFlow's.
     long gap = now - lastTick;
     lastTick = now;
-    if (measured() && gap > STALL) {
+    if (measured() && gap > CarriedSummary.STALL_NANOS) {
       meas.stalledNanos += gap - TICK.toNanos();
     }
     if (spec.backgroundRate() > 0) {

@@ -83,6 +83,20 @@ class EmulatedRelayCarriedTest {
     assertEquals(Optional.empty(), CarriedSummary.parse("relay relay3: measurement 42 active"));
   }
 
+  @Test
+  void longestStallOfAMeasurementFromEveryEmulatedTor() {
+    List<String> log =
+        List.of(
+            new CarriedSummary("relay3", 42, 1, List.of(1L), 12).line(),
+            "x - measurer alice tor: measurement 42 ended, success=true; loop stalled 900 ms",
+            "x - measurer bob tor: measurement 42 ended, success=true; loop stalled 30 ms",
+            "x - measurer bob tor: measurement 43 ended, success=true; loop stalled 5000 ms",
+            "x - relay relay3: measurement 42 active for 5 s");
+    assertEquals(900, CarriedSummary.longestStallMs(log, 42));
+    assertEquals(5000, CarriedSummary.longestStallMs(log, 43));
+    assertEquals(0, CarriedSummary.longestStallMs(log, 44));
+  }
+
   private static final class NoEvents implements RelayEvents {
     @Override
     public void circuitBuilt(long measId) {}
