@@ -26,10 +26,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Runs FlashFlow end to end on this machine: starts an emulated network of 8 relays"
-          + " (1 to 100 Mbit/s; one lies about its background traffic, one refuses to be"
-          + " measured), a coordinator and two measurers (alice, bob) as separate processes,"
+          + " (1 to 100 Mbit/s, round trips of 30 to 150 ms; one lies about its background"
+          + " traffic, one refuses to be measured), a coordinator and two measurers (alice,"
+          + " bob) as separate processes,"
           + " measures every relay, writes a bandwidth file, and prints each relay's true"
-          + " capacity next to FlashFlow's estimate. Takes about 70 s; needs no root and"
+          + " capacity next to FlashFlow's estimate. Takes about 75 s; needs no root and"
           + " no network (everything listens on 127.0.0.1).",
       "Keys, configs, logs, the results log and the bandwidth file stay in the directory it"
           + " prints (a new one under the system's temp directory unless --dir is given).",
@@ -68,10 +69,14 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--relays", split = ",", hidden = true, paramLabel = "NICK")
   List<String> only;
 
-  @Option(names = "--max-concurrent", hidden = true, defaultValue = "4")
+  // 5: the small relays fill the second wave, so the demo measures in two waves (about 75 s).
+  @Option(names = "--max-concurrent", hidden = true, defaultValue = "5")
   int maxConcurrent;
 
-  @Option(names = "--budget", hidden = true, defaultValue = "250", paramLabel = "MBITS")
+  // The emulator's loops cost about 16 ms (measurer tors) and 9 ms (relays) of CPU per MB carried
+  // (docs/benchmarks.md): 120 Mbit/s at once keeps them under a third of a core each, so that a
+  // busy machine still leaves them enough.
+  @Option(names = "--budget", hidden = true, defaultValue = "120", paramLabel = "MBITS")
   double budgetMbits;
 
   @Option(names = "--circs", hidden = true, defaultValue = "16")

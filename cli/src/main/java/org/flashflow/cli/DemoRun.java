@@ -3,7 +3,9 @@ package org.flashflow.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -51,6 +54,7 @@ final class DemoRun {
   private static final Duration STARTUP = Duration.ofSeconds(60);
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+  private static final Duration CARRIED_WAIT = Duration.ofSeconds(5);
   private static final Pattern LISTENING =
       Pattern.compile("listening for measurers on (\\S+) and for control commands on (\\S+)");
   private static final Pattern MEASURE_OK = Pattern.compile("OK meas_id=(\\d+) fp=(\\w+)");
@@ -154,6 +158,7 @@ final class DemoRun {
       List<DemoOutcome> ordered = new ArrayList<>();
       settings.relays().forEach(r -> ordered.add(outcomes.get(r.nick())));
       List<String> report = new ArrayList<>(DemoOutcome.table(ordered, settings.r()));
+      report.add(DemoOutcome.roundTripNote(settings.relays(), settings.numCircs()));
       report.add("");
       report.add("Bandwidth file: " + v3bw);
       report.add("Results log:    " + files.resultsLog());
@@ -197,6 +202,7 @@ final class DemoRun {
     Map<Long, Live> live = new LinkedHashMap<>();
     Map<String, DemoOutcome> outcomes = new HashMap<>();
     Map<Long, Long> missingSince = new HashMap<>();
+    Map<Long, Long> carriedSince = new HashMap<>();
     long nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
     Duration deadline = Duration.ofSeconds(settings.duration() + 90L);
     while (!pending.isEmpty() || !live.isEmpty()) {
@@ -223,7 +229,16 @@ final class DemoRun {
         }
         MeasurementRecord rec = records.get(id);
         if (rec != null) {
-          finish(outcomes, DemoOutcome.of(relay, rec));
+          // The relay's own account of what it carried comes when its last report is done, about
+          // when the measurers end; wait a little for it.
+          Optional<DemoCarried> carried = carried(relay, id);
+          if (carried.isEmpty()
+              && rec.completed()
+              && System.nanoTime() - carriedSince.computeIfAbsent(id, k -> System.nanoTime())
+                  < CARRIED_WAIT.toNanos()) {
+            continue;
+          }
+          finish(outcomes, DemoOutcome.of(relay, rec).withCarried(carried));
           it.remove();
         } else if (System.nanoTime() - missingSince.computeIfAbsent(id, k -> System.nanoTime())
             > Duration.ofSeconds(10).toNanos()) {
@@ -279,7 +294,9 @@ final class DemoRun {
               + relay.behaviour().configName()
               + ", "
               + String.format(Locale.ROOT, "%.0f", relay.mbits())
-              + " Mbit/s, meas_id="
+              + " Mbit/s, rtt "
+              + relay.rttMs()
+              + " ms, meas_id="
               + m.group(1)
               + ")");
     }
@@ -305,6 +322,14 @@ final class DemoRun {
       }
     }
     return out;
+  }
+
+  private Optional<DemoCarried> carried(DemoRelay relay, long measId) throws IOException {
+    Path log = files.log("testnet");
+    if (!Files.exists(log)) {
+      return Optional.empty();
+    }
+    return DemoCarried.find(Files.readAllLines(log, StandardCharsets.UTF_8), relay.nick(), measId);
   }
 
   private Map<Long, MeasurementRecord> readResults() throws IOException {

@@ -3,10 +3,12 @@ package org.flashflow.testnet;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.flashflow.common.config.Config;
@@ -29,6 +31,9 @@ import org.flashflow.common.tls.KeyGen;
  * @param circuitTimeout how long a circuit to a relay that never builds it takes to fail
  * @param slowInterval the report interval of {@link Behaviour#SLOW} relays
  * @param maxMeasDuration the relays' FFMaxMeasurementDuration: longest wait for the active phase
+ * @param measurerLatency each measurer's share of the round trip ({@code [measurer NAME]}), by
+ *     name; a measurer not in it has none
+ * @param flow tor's circuit windows ({@code circuit_window}, {@code sendme_increment})
  */
 public record TestnetConfig(
     Path datadir,
@@ -42,7 +47,9 @@ public record TestnetConfig(
     Duration circuitTimeout,
     Duration slowInterval,
     Duration maxMeasDuration,
-    List<RelaySpec> relays) {
+    List<RelaySpec> relays,
+    Map<String, Latency> measurerLatency,
+    FlowControl flow) {
 
   /** How the emulated tors' control ports authenticate controllers. */
   public enum AuthMode {
@@ -56,6 +63,7 @@ public record TestnetConfig(
 
   static final String NETWORK = "network";
   static final String RELAY_PREFIX = "relay ";
+  static final String MEASURER_PREFIX = "measurer ";
   private static final Set<String> NETWORK_KEYS =
       Set.of(
           "datadir",
@@ -68,16 +76,72 @@ public record TestnetConfig(
           "seed",
           "circuit_timeout",
           "slow_interval",
-          "max_meas_duration");
+          "max_meas_duration",
+          "circuit_window",
+          "sendme_increment");
   private static final Set<String> RELAY_KEYS =
-      Set.of("capacity", "background", "behaviour", "fingerprint", "advertised_avg");
+      Set.of(
+          "capacity",
+          "background",
+          "behaviour",
+          "fingerprint",
+          "advertised_avg",
+          "rtt",
+          "jitter",
+          "background_sd",
+          "background_period",
+          "cpu");
+  private static final Set<String> MEASURER_KEYS = Set.of("rtt", "jitter");
 
   public TestnetConfig {
     measurers = List.copyOf(measurers);
     relays = List.copyOf(relays);
+    measurerLatency = Map.copyOf(measurerLatency);
+    Objects.requireNonNull(flow, "flow");
     if (auth == AuthMode.PASSWORD && password.isEmpty()) {
       throw new IllegalArgumentException("auth = password needs a password");
     }
+    for (String name : measurerLatency.keySet()) {
+      if (!measurers.contains(name)) {
+        throw new IllegalArgumentException("a round trip for " + name + ", not a measurer");
+      }
+    }
+  }
+
+  /** Loopback measurers and tor's circuit windows. */
+  public TestnetConfig(
+      Path datadir,
+      String bind,
+      int portBase,
+      double bgPercent,
+      List<String> measurers,
+      AuthMode auth,
+      Optional<String> password,
+      String seed,
+      Duration circuitTimeout,
+      Duration slowInterval,
+      Duration maxMeasDuration,
+      List<RelaySpec> relays) {
+    this(
+        datadir,
+        bind,
+        portBase,
+        bgPercent,
+        measurers,
+        auth,
+        password,
+        seed,
+        circuitTimeout,
+        slowInterval,
+        maxMeasDuration,
+        relays,
+        Map.of(),
+        FlowControl.TOR);
+  }
+
+  /** The round trip measurer {@code name} adds to every path. */
+  public Latency measurerLatency(String name) {
+    return measurerLatency.getOrDefault(name, Latency.NONE);
   }
 
   /**
@@ -114,6 +178,14 @@ public record TestnetConfig(
     Duration circuitTimeout = duration(c, "circuit_timeout", Duration.ofSeconds(5));
     Duration slowInterval = duration(c, "slow_interval", Duration.ofSeconds(6));
     Duration maxMeas = duration(c, "max_meas_duration", Duration.ofSeconds(45));
+    int window =
+        c.isSet(NETWORK, "circuit_window")
+            ? c.integer(NETWORK, "circuit_window", 1, 1 << 20)
+            : 1000;
+    int increment =
+        c.isSet(NETWORK, "sendme_increment")
+            ? c.integer(NETWORK, "sendme_increment", 1, window)
+            : Math.min(100, window);
     List<RelaySpec> relays = relays(c, seed);
     if (relays.isEmpty()) {
       throw new ConfigException(c.source() + ": no [relay NICK] section; the network is empty");
@@ -130,7 +202,9 @@ public record TestnetConfig(
         circuitTimeout,
         slowInterval,
         maxMeas,
-        relays);
+        relays,
+        measurerLatencies(c, measurers),
+        new FlowControl(window, increment));
   }
 
   /** Unknown keys and sections of a {@code testnet.ini}, as warnings (probably typos). */
@@ -149,6 +223,8 @@ public record TestnetConfig(
         known = NETWORK_KEYS;
       } else if (section.startsWith(RELAY_PREFIX)) {
         known = RELAY_KEYS;
+      } else if (section.startsWith(MEASURER_PREFIX)) {
+        known = MEASURER_KEYS;
       } else {
         out.add("unknown section [" + section + "] (a typo?)");
         continue;
@@ -189,6 +265,57 @@ public record TestnetConfig(
     } catch (IllegalArgumentException e) {
       throw ConfigException.badValue(NETWORK, "auth", a, "cookie, password or null");
     }
+  }
+
+  private static Map<String, Latency> measurerLatencies(Config c, List<String> measurers)
+      throws ConfigException {
+    Map<String, Latency> out = new LinkedHashMap<>();
+    for (String section : c.sections()) {
+      if (!section.startsWith(MEASURER_PREFIX)) {
+        continue;
+      }
+      String name = section.substring(MEASURER_PREFIX.length()).strip();
+      if (!measurers.contains(name)) {
+        throw new ConfigException(
+            "["
+                + section
+                + "] in "
+                + c.source()
+                + ": no measurer "
+                + name
+                + " in [network] measurers ("
+                + String.join(", ", measurers)
+                + ")");
+      }
+      out.put(name, latency(c, section));
+    }
+    return out;
+  }
+
+  /** {@code rtt} and {@code jitter} of a relay or measurer section. */
+  private static Latency latency(Config c, String section) throws ConfigException {
+    Duration rtt = nonNegative(c, section, "rtt");
+    Duration jitter = nonNegative(c, section, "jitter");
+    if (jitter.compareTo(rtt) > 0) {
+      throw ConfigException.badValue(
+          section,
+          "jitter",
+          c.string(section, "jitter"),
+          "at most rtt (" + rtt.toMillis() + " ms)");
+    }
+    return new Latency(rtt, jitter);
+  }
+
+  private static Duration nonNegative(Config c, String section, String key) throws ConfigException {
+    if (!c.isSet(section, key)) {
+      return Duration.ZERO;
+    }
+    Duration d = c.duration(section, key);
+    if (d.isNegative() || d.compareTo(Duration.ofSeconds(10)) > 0) {
+      throw ConfigException.badValue(
+          section, key, c.string(section, key), "a duration from 0 to 10 s, e.g. 100 ms");
+    }
+    return d;
   }
 
   private static Duration duration(Config c, String key, Duration dflt) throws ConfigException {
@@ -236,9 +363,47 @@ public record TestnetConfig(
               : Fingerprints.of(seed, nick);
       long advertisedAvg =
           c.isSet(section, "advertised_avg") ? c.byteRate(section, "advertised_avg") : 0;
+      double sd = c.isSet(section, "background_sd") ? c.decimal(section, "background_sd") : 0;
+      if (!(sd >= 0 && sd <= 10)) {
+        throw ConfigException.badValue(
+            section,
+            "background_sd",
+            c.string(section, "background_sd"),
+            "a fraction from 0 to 10");
+      }
+      if (sd > 0 && bg == 0) {
+        throw ConfigException.badValue(
+            section,
+            "background_sd",
+            c.string(section, "background_sd"),
+            "0, as background is 0 (bursts vary around the mean background)");
+      }
+      Duration period = RelaySpec.DEFAULT_BACKGROUND_PERIOD;
+      if (c.isSet(section, "background_period")) {
+        period = c.duration(section, "background_period");
+        if (period.isZero() || period.isNegative()) {
+          throw ConfigException.badValue(
+              section,
+              "background_period",
+              c.string(section, "background_period"),
+              "a positive duration");
+        }
+      }
+      long cpu = c.isSet(section, "cpu") ? c.longValue(section, "cpu", 0, 1_000_000_000L) : 0;
       RelaySpec spec;
       try {
-        spec = new RelaySpec(nick, fp, capacity, bg, behaviour, advertisedAvg);
+        spec =
+            new RelaySpec(
+                nick,
+                fp,
+                capacity,
+                bg,
+                behaviour,
+                advertisedAvg,
+                latency(c, section),
+                sd,
+                period,
+                cpu);
       } catch (IllegalArgumentException e) {
         throw new ConfigException("[" + section + "] in " + c.source() + ": " + e.getMessage(), e);
       }

@@ -45,6 +45,55 @@ class TestnetConfigTest {
   }
 
   @Test
+  void readsRoundTripsBurstsCpuAndWindows() throws Exception {
+    TestnetConfig c =
+        parse(
+            "[network]\nmeasurers = alice, bob\ncircuit_window = 500\nsendme_increment = 50\n"
+                + "[measurer alice]\nrtt = 40 ms\njitter = 10 ms\n"
+                + "[relay far]\ncapacity = 10 MB/s\nbackground = 0.2\nrtt = 300 ms\n"
+                + "jitter = 0.05\nbackground_sd = 0.1\nbackground_period = 4 s\ncpu = 5000\n"
+                + "[relay near]\ncapacity = 1 MB/s\n");
+    assertEquals(new FlowControl(500, 50), c.flow());
+    assertEquals(
+        new Latency(Duration.ofMillis(40), Duration.ofMillis(10)), c.measurerLatency("alice"));
+    assertEquals(Latency.NONE, c.measurerLatency("bob"));
+    RelaySpec far = c.relays().get(0);
+    assertEquals(new Latency(Duration.ofMillis(300), Duration.ofMillis(50)), far.latency());
+    assertEquals(0.1, far.backgroundSd());
+    assertEquals(Duration.ofSeconds(4), far.backgroundPeriod());
+    assertEquals(5000, far.cpuCells());
+    assertEquals(5000 * 514, far.effectiveCapacity());
+    RelaySpec near = c.relays().get(1);
+    assertEquals(Latency.NONE, near.latency());
+    assertEquals(0, near.backgroundSd());
+    assertEquals(0, near.cpuCells());
+    assertEquals(1_000_000, near.effectiveCapacity());
+    // Defaults: tor's window.
+    assertEquals(FlowControl.TOR, parse("[network]\n[relay r]\ncapacity = 1\n").flow());
+  }
+
+  @Test
+  void badRoundTripsBurstsAndCpuNameSectionKeyAndValue() {
+    String net = "[network]\nmeasurers = alice\n";
+    String relay = "[relay r]\ncapacity = 1 MB/s\n";
+    assertBad(net + relay + "rtt = -5 ms\n", "[relay r] rtt");
+    assertBad(net + relay + "rtt = 10 ms\njitter = 20 ms\n", "[relay r] jitter");
+    assertBad(net + relay + "background_sd = 0.1\n", "[relay r] background_sd");
+    assertBad(net + relay + "background = 0.1\nbackground_sd = x\n", "[relay r] background_sd");
+    assertBad(net + relay + "background_period = 0\n", "[relay r] background_period");
+    assertBad(net + relay + "cpu = -1\n", "[relay r] cpu");
+    assertBad(net + "[measurer carol]\nrtt = 10 ms\n" + relay, "no measurer carol");
+    assertBad(net + "[measurer alice]\nrtt = lots\n" + relay, "[measurer alice] rtt");
+    assertBad(net + "circuit_window = 0\n" + relay, "[network] circuit_window");
+    assertBad(net + "sendme_increment = 2000\n" + relay, "[network] sendme_increment");
+  }
+
+  private static void assertBad(String text, String named) {
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(text));
+    assertTrue(e.getMessage().contains(named), e.getMessage());
+  }
+
+  @Test
   void fingerprintsAreStableAndDistinct() {
     assertEquals(Fingerprints.of("seed", "relay1"), Fingerprints.of("seed", "relay1"));
     assertTrue(Fingerprints.of("seed", "relay1").matches("[0-9A-F]{40}"));
@@ -70,12 +119,16 @@ class TestnetConfigTest {
 
   @Test
   void typosAreWarnings() throws Exception {
-    Config c = Config.parse("[network]\nmeasurer = a\n[relay r]\ncapacty = 1\n[relays]\n", "t");
+    Config c =
+        Config.parse(
+            "[network]\nmeasurer = a\n[relay r]\ncapacty = 1\n[relays]\n[measurer a]\nrt = 1\n",
+            "t");
     assertEquals(
         List.of(
             "unknown key [network] measurer (a typo?)",
             "unknown key [relay r] capacty (a typo?)",
-            "unknown section [relays] (a typo?)"),
+            "unknown section [relays] (a typo?)",
+            "unknown key [measurer a] rt (a typo?)"),
         TestnetConfig.warnings(c));
   }
 

@@ -2,14 +2,11 @@ package org.flashflow.bench.accuracy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import org.flashflow.testnet.Behaviour;
 import org.flashflow.testnet.Fingerprints;
@@ -34,13 +31,6 @@ public final class AccuracyBench {
   private static final double LIAR_NOISE = 1.02;
 
   private AccuracyBench() {}
-
-  /** One relay measurement, once it ended. */
-  private record Row(RelaySpec spec, long measId, RelayOutcome outcome) {
-    double error() {
-      return (outcome.estimate() - spec.capacity()) / (double) spec.capacity();
-    }
-  }
 
   public static void main(String[] args) throws Exception {
     AccuracyOptions o;
@@ -112,7 +102,7 @@ public final class AccuracyBench {
         CpuSampler cpu = new CpuSampler()) {
       if (fast != null) {
         cpu.begin();
-        List<Row> f = measureAll(net, List.of(fast), 1, Long.MAX_VALUE, o.duration());
+        List<Measured> f = net.measureAll(List.of(fast), 1, Long.MAX_VALUE);
         CpuSampler.Report r = cpu.end();
         printFast(fast, f.get(0), r);
       }
@@ -121,8 +111,7 @@ public final class AccuracyBench {
         queue.addAll(relays);
       }
       cpu.begin();
-      List<Row> rows =
-          measureAll(net, queue, o.parallel(), o.maxLoadMbit() * BYTES_PER_MBIT, o.duration());
+      List<Measured> rows = net.measureAll(queue, o.parallel(), o.maxLoadMbit() * BYTES_PER_MBIT);
       CpuSampler.Report r = cpu.end();
       printTable(rows);
       printSummary(rows);
@@ -130,72 +119,11 @@ public final class AccuracyBench {
     }
   }
 
-  /**
-   * Measures every relay of {@code queue}: whenever fewer than {@code parallel} run, starts the
-   * largest waiting relay that keeps the running capacity within {@code maxLoad} (any one when
-   * nothing runs), never the same relay twice at once.
-   */
-  private static List<Row> measureAll(
-      BenchNetwork net, List<RelaySpec> queue, int parallel, long maxLoad, int dur)
-      throws Exception {
-    List<RelaySpec> waiting = new ArrayList<>(queue);
-    waiting.sort(Comparator.comparingLong(RelaySpec::capacity).reversed());
-    Map<Long, RelaySpec> running = new LinkedHashMap<>();
-    Map<Long, Long> startedAt = new LinkedHashMap<>();
-    List<Row> done = new ArrayList<>();
-    long timeout = Duration.ofSeconds(dur + 90L).toNanos();
-    while (!waiting.isEmpty() || !running.isEmpty()) {
-      long load = running.values().stream().mapToLong(RelaySpec::capacity).sum();
-      for (RelaySpec s : List.copyOf(waiting)) {
-        if (running.size() >= parallel) {
-          break;
-        }
-        boolean busy = running.values().stream().anyMatch(x -> x.nickname().equals(s.nickname()));
-        if (!busy && (running.isEmpty() || load + s.capacity() <= maxLoad)) {
-          long id = net.measure(s.nickname());
-          running.put(id, s);
-          startedAt.put(id, System.nanoTime());
-          waiting.remove(s);
-          load += s.capacity();
-        }
-      }
-      BenchNetwork.await(
-          Duration.ofSeconds(dur + 120L),
-          () -> {
-            try {
-              Map<Long, RelayOutcome> ended = net.outcomes();
-              boolean any = false;
-              for (Long id : List.copyOf(running.keySet())) {
-                RelayOutcome out = ended.get(id);
-                if (out == null && System.nanoTime() - startedAt.get(id) > timeout) {
-                  out = new RelayOutcome("", "NO_RECORD", new long[0], new long[0], 0, 0);
-                }
-                if (out != null) {
-                  done.add(new Row(running.remove(id), id, out));
-                  any = true;
-                }
-              }
-              return any || running.isEmpty() ? Boolean.TRUE : null;
-            } catch (java.io.IOException e) {
-              throw new java.io.UncheckedIOException(e);
-            }
-          },
-          "a measurement to end");
-      System.err.printf(
-          Locale.ROOT,
-          "  %d measured, %d running, %d waiting%n",
-          done.size(),
-          running.size(),
-          waiting.size());
-    }
-    return done;
-  }
-
   private static double mbit(long bytes) {
     return bytes / (double) BYTES_PER_MBIT;
   }
 
-  private static void printFast(RelaySpec fast, Row row, CpuSampler.Report r) {
+  private static void printFast(RelaySpec fast, Measured row, CpuSampler.Report r) {
     RelayOutcome out = row.outcome();
     System.out.printf(
         Locale.ROOT,
@@ -240,7 +168,7 @@ public final class AccuracyBench {
                     e.getValue().maxThreadPercent));
   }
 
-  private static void printTable(List<Row> rows) {
+  private static void printTable(List<Measured> rows) {
     System.out.printf(
         Locale.ROOT,
         "%n%-8s %-7s %9s %5s %9s %8s %6s  %s%n",
@@ -254,9 +182,9 @@ public final class AccuracyBench {
         "outcome");
     System.out.printf(
         Locale.ROOT, "%-8s %-7s %9s %5s %9s %8s %6s%n", "", "", "Mbit/s", "", "Mbit/s", "%", "s");
-    List<Row> sorted = new ArrayList<>(rows);
-    sorted.sort(Comparator.comparingLong((Row x) -> x.spec().capacity()));
-    for (Row row : sorted) {
+    List<Measured> sorted = new ArrayList<>(rows);
+    sorted.sort(Comparator.comparingLong((Measured x) -> x.spec().capacity()));
+    for (Measured row : sorted) {
       RelaySpec s = row.spec();
       RelayOutcome out = row.outcome();
       System.out.printf(
@@ -273,8 +201,9 @@ public final class AccuracyBench {
     }
   }
 
-  private static void printSummary(List<Row> rows) {
-    List<Row> honest = rows.stream().filter(x -> x.spec().behaviour() == Behaviour.HONEST).toList();
+  private static void printSummary(List<Measured> rows) {
+    List<Measured> honest =
+        rows.stream().filter(x -> x.spec().behaviour() == Behaviour.HONEST).toList();
     long within =
         honest.stream()
             .filter(x -> x.outcome().completed() && Math.abs(x.error()) <= TARGET_ERROR)
@@ -308,7 +237,7 @@ public final class AccuracyBench {
     }
     double limit = 1 / (1 - R);
     double worst = 0;
-    for (Row x : rows) {
+    for (Measured x : rows) {
       if (x.spec().behaviour() == Behaviour.LIES && x.outcome().completed()) {
         worst = Math.max(worst, x.outcome().estimate() / (double) x.spec().capacity());
       }

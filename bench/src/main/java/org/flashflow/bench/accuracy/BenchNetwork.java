@@ -12,8 +12,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -44,9 +46,11 @@ final class BenchNetwork implements AutoCloseable {
   private final CoordDaemon coord;
   private final List<MeasurerDaemon> measurers = new ArrayList<>();
   private final Path resultsLog;
+  private final int dur;
 
   BenchNetwork(Path dir, List<RelaySpec> relays, List<String> measurerNames, int dur, int circs)
       throws Exception {
+    this.dur = dur;
     net =
         Testnet.start(
             new TestnetConfig(
@@ -124,6 +128,65 @@ final class BenchNetwork implements AutoCloseable {
 
   Testnet testnet() {
     return net;
+  }
+
+  /**
+   * Measures every relay of {@code queue}: whenever fewer than {@code parallel} run, starts the
+   * largest waiting relay that keeps the running capacity within {@code maxLoad} bytes/s (any one
+   * when nothing runs), never the same relay twice at once. Prints progress to stderr.
+   */
+  List<Measured> measureAll(List<RelaySpec> queue, int parallel, long maxLoad) {
+    List<RelaySpec> waiting = new ArrayList<>(queue);
+    waiting.sort(Comparator.comparingLong(RelaySpec::capacity).reversed());
+    Map<Long, RelaySpec> running = new LinkedHashMap<>();
+    Map<Long, Long> startedAt = new LinkedHashMap<>();
+    List<Measured> done = new ArrayList<>();
+    long timeout = Duration.ofSeconds(dur + 90L).toNanos();
+    while (!waiting.isEmpty() || !running.isEmpty()) {
+      long load = running.values().stream().mapToLong(RelaySpec::capacity).sum();
+      for (RelaySpec s : List.copyOf(waiting)) {
+        if (running.size() >= parallel) {
+          break;
+        }
+        boolean busy = running.values().stream().anyMatch(x -> x.nickname().equals(s.nickname()));
+        if (!busy && (running.isEmpty() || load + s.capacity() <= maxLoad)) {
+          long id = measure(s.nickname());
+          running.put(id, s);
+          startedAt.put(id, System.nanoTime());
+          waiting.remove(s);
+          load += s.capacity();
+        }
+      }
+      await(
+          Duration.ofSeconds(dur + 120L),
+          () -> {
+            try {
+              Map<Long, RelayOutcome> ended = outcomes();
+              boolean any = false;
+              for (Long id : List.copyOf(running.keySet())) {
+                RelayOutcome out = ended.get(id);
+                if (out == null && System.nanoTime() - startedAt.get(id) > timeout) {
+                  out = new RelayOutcome("", "NO_RECORD", new long[0], new long[0], 0, 0);
+                }
+                if (out != null) {
+                  done.add(new Measured(running.remove(id), id, out));
+                  any = true;
+                }
+              }
+              return any || running.isEmpty() ? Boolean.TRUE : null;
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          },
+          "a measurement to end");
+      System.err.printf(
+          Locale.ROOT,
+          "  %d measured, %d running, %d waiting%n",
+          done.size(),
+          running.size(),
+          waiting.size());
+    }
+    return done;
   }
 
   /** Starts a measurement of {@code nick} now; its meas_id. */

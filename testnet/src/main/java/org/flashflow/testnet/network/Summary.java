@@ -3,6 +3,7 @@ package org.flashflow.testnet.network;
 import java.util.List;
 import java.util.Locale;
 import org.flashflow.common.config.ByteRates;
+import org.flashflow.testnet.Latency;
 import org.flashflow.testnet.RelayEntry;
 import org.flashflow.testnet.RelaySpec;
 import org.flashflow.testnet.TorAccess;
@@ -31,30 +32,43 @@ final class Summary {
         sb.append(p.who()).append(" tor: [tor] ").append(kv).append('\n');
       }
     }
+    String format = "%-19s %-40s %-21s %-30s %-11s %-8s %s%n";
     sb.append(
         String.format(
             Locale.ROOT,
-            "%-19s %-40s %-21s %-30s %-10s %s%n",
+            format,
             "relay",
             "fingerprint",
             "or_addr",
             "capacity",
             "background",
+            "rtt ms",
             "behaviour"));
     for (RelayEntry e : relays) {
       RelaySpec s = e.spec();
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-19s %-40s %-21s %-30s %-10s %s%n",
+              format,
               s.nickname(),
               s.fingerprint(),
               e.address() + ":" + e.orPort(),
-              ByteRates.format(s.capacity()),
-              String.format(Locale.ROOT, "%.2f", s.background()),
+              ByteRates.format(s.capacity())
+                  + (s.effectiveCapacity() < s.capacity()
+                      ? " (cpu " + ByteRates.format(s.effectiveCapacity()) + ")"
+                      : ""),
+              String.format(Locale.ROOT, "%.2f", s.background())
+                  + (s.backgroundSd() > 0 ? " bursty" : ""),
+              rtt(s.latency()),
               s.behaviour().configName()));
     }
     return sb.toString();
+  }
+
+  private static String rtt(Latency l) {
+    return l.jitter().isZero()
+        ? Long.toString(l.rtt().toMillis())
+        : l.rtt().toMillis() + "+-" + l.jitter().toMillis();
   }
 
   /** For scripts: INI, one section per party and relay. */
@@ -73,6 +87,8 @@ final class Summary {
       sb.append("capacity = ").append(e.spec().capacity()).append('\n');
       sb.append("background = ").append(e.spec().background()).append('\n');
       sb.append("behaviour = ").append(e.spec().behaviour().configName()).append('\n');
+      sb.append("rtt = ").append(e.spec().latency().rtt().toMillis()).append(" ms\n");
+      sb.append("jitter = ").append(e.spec().latency().jitter().toMillis()).append(" ms\n");
     }
     return sb.toString();
   }

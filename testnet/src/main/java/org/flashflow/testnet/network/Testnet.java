@@ -214,7 +214,8 @@ public final class Testnet implements AutoCloseable {
                 relayLoop,
                 System::nanoTime,
                 c.slowInterval(),
-                c.maxMeasDuration());
+                c.maxMeasDuration(),
+                c.flow());
         OrServer server = new OrServer(relay, serverTls, relayLoop);
         orServers.add(server);
         int port = server.bind(address(c, c.portBase() == 0 ? 0 : c.portBase() + 100 + j));
@@ -257,7 +258,9 @@ public final class Testnet implements AutoCloseable {
                 directory,
                 clientTls,
                 c.circuitTimeout(),
-                c.maxMeasDuration()));
+                c.maxMeasDuration(),
+                c.measurerLatency(name),
+                c.flow()));
         controlPorts.add(port);
         int portNo = port.bind(address(c, c.portBase() == 0 ? 0 : c.portBase() + 1 + i));
         measurerTors.put(name, torPort("measurer " + name, c, auth, portNo));

@@ -7,18 +7,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.flashflow.testnet.Behaviour;
+import org.flashflow.testnet.Cells;
+import org.flashflow.testnet.FlowControl;
 import org.flashflow.testnet.RelaySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One relay's traffic and measurement state, owned by the relay event loop: a token bucket of its
- * capacity shared by echoed measurement cells and an emulated background load, the background
- * throttle while measured (at most r of all traffic, docs/protocol.md section 5), and the
- * background reports, one per interval, {@code dur} times.
+ * capacity shared by echoed measurement cells and an emulated background load (steady or in bursts,
+ * {@link OnOffLoad}), a second bucket for its CPU ({@code cpu} cells per second, if limited), the
+ * background throttle while measured (at most r of all traffic, docs/protocol.md section 5), and
+ * the background reports, one per interval, {@code dur} times.
  *
  * <p>Every {@link #TICK} the background takes its share first (up to what clients want and what the
  * throttle allows), then connections that ran out of tokens resume. So when measurement traffic
@@ -35,11 +39,15 @@ public final class EmulatedRelay {
   private final LongSupplier nanoTime;
   private final Duration reportInterval;
   private final Duration maxMeasDuration;
+  private final FlowControl flow;
   private final TokenBucket bucket;
+  private final TokenBucket cpu;
+  private final OnOffLoad load;
   private final Set<EchoHandler> connections = new LinkedHashSet<>();
   private final Set<EchoHandler> starved = new LinkedHashSet<>();
   private long wakeRound;
   private long lastTick;
+  private CarriedSummary lastSummary;
   private long bgBacklog;
   private long intervalBg;
   private long intervalMeas;
@@ -55,6 +63,8 @@ public final class EmulatedRelay {
     long startNanos;
     int reports;
     ScheduledFuture<?> timer;
+    final List<Long> carried = new ArrayList<>();
+    long stalledNanos;
 
     Meas(long id, int dur, RelayEvents events) {
       this.id = id;
@@ -66,6 +76,7 @@ public final class EmulatedRelay {
   /**
    * @param r the background fraction to enforce while measured
    * @param slowInterval the report interval of a {@link Behaviour#SLOW} relay
+   * @param flow the circuit windows: this relay sends a SENDME per increment of cells taken in
    */
   public EmulatedRelay(
       RelaySpec spec,
@@ -73,19 +84,39 @@ public final class EmulatedRelay {
       EventLoop loop,
       LongSupplier nanoTime,
       Duration slowInterval,
-      Duration maxMeasDuration) {
+      Duration maxMeasDuration,
+      FlowControl flow) {
     this.spec = spec;
     this.r = r;
     this.loop = loop;
     this.nanoTime = nanoTime;
     this.reportInterval = spec.behaviour() == Behaviour.SLOW ? slowInterval : Duration.ofSeconds(1);
     this.maxMeasDuration = maxMeasDuration;
-    long burst = Math.max(spec.capacity() / 20, 16L * Cells.SIZE);
-    this.bucket = new TokenBucket(spec.capacity(), burst, nanoTime.getAsLong());
+    this.flow = flow;
+    long now = nanoTime.getAsLong();
+    this.bucket = new TokenBucket(spec.capacity(), burst(spec.capacity()), now);
+    long cpuRate = spec.effectiveCapacity() < spec.capacity() ? spec.cpuCells() * Cells.SIZE : 0;
+    this.cpu = cpuRate > 0 ? new TokenBucket(cpuRate, burst(cpuRate), now) : null;
+    // Seeded by the relay, so that a network's bursts are the same at every start.
+    this.load =
+        new OnOffLoad(
+            spec.backgroundRate(),
+            spec.backgroundSdRate(),
+            spec.backgroundPeriod(),
+            new SplittableRandom(spec.fingerprint().hashCode()),
+            now);
+  }
+
+  private static long burst(long rate) {
+    return Math.max(rate / 20, 16L * Cells.SIZE);
   }
 
   public RelaySpec spec() {
     return spec;
+  }
+
+  FlowControl flow() {
+    return flow;
   }
 
   /** Starts the background load. On the loop. */
@@ -173,6 +204,7 @@ public final class EmulatedRelay {
       return;
     }
     long perSecond = intervalBg * NANOS / reportInterval.toNanos();
+    m.carried.add((intervalBg + intervalMeas) * NANOS / reportInterval.toNanos());
     long claim = spec.behaviour() == Behaviour.LIES ? 10 * spec.capacity() : perSecond;
     log.debug(
         "relay {}: measurement {} report {}: background {} (carried {}), measurement {}",
@@ -188,6 +220,16 @@ public final class EmulatedRelay {
     m.events.bwReport(m.id, claim, claim);
     if (m.reports >= m.dur) {
       meas = null;
+      // What the relay really forwarded: below its capacity when the emulator got too little CPU
+      // to keep up (a busy machine), whatever FlashFlow made of it. The demo and tests read it.
+      lastSummary =
+          new CarriedSummary(
+              spec.nickname(),
+              m.id,
+              spec.effectiveCapacity(),
+              m.carried,
+              m.stalledNanos / 1_000_000);
+      log.info("{}", lastSummary.line());
       m.events.ended(m.id, true);
     } else {
       scheduleReport(m);
@@ -201,18 +243,24 @@ public final class EmulatedRelay {
   /** Refills, lets the background take its share, then wakes starved connections. */
   void tick() {
     long now = nanoTime.getAsLong();
-    long elapsed = now - lastTick;
+    // A tick far behind its time: this loop got no CPU meanwhile (a busy machine), so the relay
+    // could not forward what it should have. Counted, so that such shortfalls are not taken for
+    // FlashFlow's.
+    long gap = now - lastTick;
     lastTick = now;
-    long bgRate = spec.backgroundRate();
-    if (bgRate > 0) {
-      long cap = bgRate / 10; // clients give up on what they could not send within 100 ms
-      bgBacklog = Math.min(cap, bgBacklog + bgRate * elapsed / NANOS);
+    if (measured() && gap > CarriedSummary.STALL_NANOS) {
+      meas.stalledNanos += gap - TICK.toNanos();
+    }
+    if (spec.backgroundRate() > 0) {
+      // Clients give up on what they could not send within 100 ms (of their peak rate).
+      long cap = load.peakRate() / 10;
+      bgBacklog = Math.min(cap, bgBacklog + load.demand(now));
       long allowed = bgBacklog;
       if (measured()) {
         long max = (long) Math.floor(r * intervalMeas / (1 - r));
         allowed = Math.max(0, Math.min(allowed, max - intervalBg));
       }
-      long took = bucket.take(allowed, now);
+      long took = take(allowed, 1, now);
       bgBacklog -= took;
       intervalBg += took;
     }
@@ -234,8 +282,26 @@ public final class EmulatedRelay {
    * @return how many cells the relay may forward now
    */
   int takeCells(int cells) {
-    int n = (int) bucket.takeUnits(cells, Cells.SIZE, nanoTime.getAsLong());
+    long now = nanoTime.getAsLong();
+    int n = (int) (take((long) cells * Cells.SIZE, Cells.SIZE, now) / Cells.SIZE);
     intervalMeas += (long) n * Cells.SIZE;
+    return n;
+  }
+
+  /**
+   * Takes up to {@code bytes} from the bandwidth and the CPU bucket alike, in whole multiples of
+   * {@code unit} bytes; returns how many bytes were taken.
+   */
+  private long take(long bytes, int unit, long now) {
+    long n = Math.min(bytes, bucket.available(now));
+    if (cpu != null) {
+      n = Math.min(n, cpu.available(now));
+    }
+    n -= n % unit;
+    bucket.take(n, now);
+    if (cpu != null) {
+      cpu.take(n, now);
+    }
     return n;
   }
 
@@ -257,6 +323,11 @@ public final class EmulatedRelay {
     for (EchoHandler h : List.copyOf(connections)) {
       h.close();
     }
+  }
+
+  /** The summary of the last measurement that ended as planned, if any; for tests. */
+  CarriedSummary lastSummary() {
+    return lastSummary;
   }
 
   /** Whether this relay echoes every other cell only. */

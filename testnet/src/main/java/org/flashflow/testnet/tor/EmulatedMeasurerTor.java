@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 import org.flashflow.testnet.Directory;
+import org.flashflow.testnet.FlowControl;
+import org.flashflow.testnet.Latency;
 import org.flashflow.testnet.RelayEntry;
 import org.flashflow.testnet.control.ControlPort;
 import org.flashflow.testnet.control.ControlSession;
@@ -33,11 +35,15 @@ public final class EmulatedMeasurerTor implements Extensions {
   private final SslContext tls;
   private final Duration circuitTimeout;
   private final Duration maxMeasDuration;
+  private final Latency latency;
+  private final FlowControl flow;
   private final Map<Long, MeasurerMeasurement> live = new HashMap<>();
   private long nextCirc = 1;
 
   /**
    * @param tls trusts the relays' OR-port certificate
+   * @param latency this measurer's share of the round trip to every relay
+   * @param flow tor's circuit windows, for every circuit this tor opens
    */
   public EmulatedMeasurerTor(
       String name,
@@ -48,7 +54,9 @@ public final class EmulatedMeasurerTor implements Extensions {
       Directory directory,
       SslContext tls,
       Duration circuitTimeout,
-      Duration maxMeasDuration) {
+      Duration maxMeasDuration,
+      Latency latency,
+      FlowControl flow) {
     this.name = name;
     this.port = port;
     this.loop = loop;
@@ -58,6 +66,8 @@ public final class EmulatedMeasurerTor implements Extensions {
     this.tls = tls;
     this.circuitTimeout = circuitTimeout;
     this.maxMeasDuration = maxMeasDuration;
+    this.latency = latency;
+    this.flow = flow;
   }
 
   @Override
@@ -97,7 +107,7 @@ public final class EmulatedMeasurerTor implements Extensions {
     }
     MeasurerMeasurement m =
         new MeasurerMeasurement(
-            this, id, relay, dur, bw, nanoTime, circuitTimeout, maxMeasDuration);
+            this, id, relay, dur, bw, nanoTime, circuitTimeout, maxMeasDuration, latency, flow);
     live.put(id, m);
     StringBuilder ids = new StringBuilder();
     for (int i = 0; i < nCircs; i++) {

@@ -16,24 +16,34 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.flashflow.testnet.Cells;
+import org.flashflow.testnet.FlowControl;
+import org.flashflow.testnet.Latency;
 import org.flashflow.testnet.RelayEntry;
-import org.flashflow.testnet.relay.Cells;
+import org.flashflow.testnet.path.CircuitPath;
+import org.flashflow.testnet.relay.CarriedSummary;
 import org.flashflow.testnet.relay.TokenBucket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One measurement at a measurer's tor: its circuits (one TLS connection each), the active phase's
- * pumping, and the per-second {@code FF_MEAS BW_REPORT}s of what was sent and what came back. On
- * the measurer tor's loop.
+ * One measurement at a measurer's tor: its circuits, multiplexed as in tor over one TLS connection
+ * (a channel) to the relay's OR port, each behind an emulated path with the measurer's and the
+ * relay's round trip and tor's circuit window; the active phase's pumping; and the per-second
+ * {@code FF_MEAS BW_REPORT}s of what was sent and what came back. The circuits are built when the
+ * channel's handshake completes, and fail or close with it. On the measurer tor's loop.
  */
 final class MeasurerMeasurement {
   private static final Logger log = LoggerFactory.getLogger(MeasurerMeasurement.class);
+  // Over loopback the tick only refills the BW cap; with a round trip it also releases the delayed
+  // cells, to the millisecond.
   private static final Duration PUMP_TICK = Duration.ofMillis(10);
+  private static final Duration PATH_TICK = Duration.ofMillis(1);
   private static final WriteBufferWaterMark WATER_MARK =
-      new WriteBufferWaterMark(32 * 1024, 128 * 1024);
+      new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
   enum State {
     LAUNCHED,
@@ -42,12 +52,10 @@ final class MeasurerMeasurement {
     CLOSED
   }
 
-  /** One circuit and its connection. */
+  /** One circuit: its CIRC events' state. */
   static final class Circ {
     final Circuit circuit;
     State state = State.LAUNCHED;
-    Channel channel;
-    PumpHandler pump;
 
     Circ(Circuit circuit) {
       this.circuit = circuit;
@@ -62,11 +70,17 @@ final class MeasurerMeasurement {
   private final LongSupplier nanoTime;
   private final Duration circuitTimeout;
   private final Duration maxMeasDuration;
+  private final Latency latency;
+  private final FlowControl flow;
   private final List<Circ> circs = new ArrayList<>();
+  private Channel channel;
+  private PumpHandler pump;
   private TokenBucket bwBucket;
   private boolean active;
   private boolean finished;
   private long startNanos;
+  private long lastTick;
+  private long stalledNanos;
   private int reports;
   private long intervalSent;
   private long intervalRecv;
@@ -81,7 +95,9 @@ final class MeasurerMeasurement {
       OptionalLong bw,
       LongSupplier nanoTime,
       Duration circuitTimeout,
-      Duration maxMeasDuration) {
+      Duration maxMeasDuration,
+      Latency measurerLatency,
+      FlowControl flow) {
     this.tor = tor;
     this.id = id;
     this.relay = relay;
@@ -90,6 +106,8 @@ final class MeasurerMeasurement {
     this.nanoTime = nanoTime;
     this.circuitTimeout = circuitTimeout;
     this.maxMeasDuration = maxMeasDuration;
+    this.latency = relay.spec().latency().plus(measurerLatency);
+    this.flow = flow;
   }
 
   long id() {
@@ -100,47 +118,51 @@ final class MeasurerMeasurement {
     circs.add(new Circ(c));
   }
 
-  /** Emits LAUNCHED for every circuit and opens their connections. */
+  /** Emits LAUNCHED for every circuit and opens the channel that carries them. */
   void launch() {
     log.info(
-        "measurer {} tor: measurement {}: opening {} connections to {}",
+        "measurer {} tor: measurement {}: {} circuits to {} (rtt {} ms, jitter {} ms)",
         tor.name(),
         id,
         circs.size(),
-        relay.nickname());
-    int window = Math.max(4, Math.min(64, 1024 / circs.size()));
-    Bootstrap b =
+        relay.nickname(),
+        latency.rtt().toMillis(),
+        latency.jitter().toMillis());
+    List<CircuitPath> paths = new ArrayList<>();
+    for (Circ c : circs) {
+      tor.emit("CIRC", c.circuit.launched());
+      // Seeded by measurement and circuit: a run's jitter does not depend on the wall clock.
+      paths.add(
+          new CircuitPath(latency, flow, new SplittableRandom(id * 1_000_003L + c.circuit.id())));
+    }
+    pump = new PumpHandler(this, paths);
+    ChannelFuture f =
         new Bootstrap()
             .group(tor.loop())
             .channel(NioSocketChannel.class)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) circuitTimeout.toMillis())
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-            .option(ChannelOption.TCP_NODELAY, true);
-    for (Circ c : circs) {
-      tor.emit("CIRC", c.circuit.launched());
-      c.pump = new PumpHandler(this, c, window);
-      ChannelFuture f =
-          b.clone()
-              .handler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                      SslHandler tls =
-                          tor.tls().newHandler(ch.alloc(), relay.address(), relay.orPort());
-                      tls.setHandshakeTimeout(circuitTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                      ch.pipeline().addLast("tls", tls).addLast("pump", c.pump);
-                    }
-                  })
-              .connect(new InetSocketAddress(relay.address(), relay.orPort()));
-      c.channel = f.channel();
-      f.addListener(
-          done -> {
-            if (!done.isSuccess()) {
-              failed(
-                  c, done.cause() instanceof ConnectTimeoutException ? "TIMEOUT" : "CONNECTFAILED");
-            }
-          });
-    }
+            .option(ChannelOption.TCP_NODELAY, true)
+            // Closing drops what the windows queued (see closeNow), as a reset.
+            .option(ChannelOption.SO_LINGER, 0)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    SslHandler tls =
+                        tor.tls().newHandler(ch.alloc(), relay.address(), relay.orPort());
+                    tls.setHandshakeTimeout(circuitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    ch.pipeline().addLast("tls", tls).addLast("pump", pump);
+                  }
+                })
+            .connect(new InetSocketAddress(relay.address(), relay.orPort()));
+    channel = f.channel();
+    f.addListener(
+        done -> {
+          if (!done.isSuccess()) {
+            failed(done.cause() instanceof ConnectTimeoutException ? "TIMEOUT" : "CONNECTFAILED");
+          }
+        });
     timer = tor.loop().schedule(this::expire, maxMeasDuration.toNanos(), TimeUnit.NANOSECONDS);
   }
 
@@ -173,17 +195,35 @@ final class MeasurerMeasurement {
         dur,
         rate.isPresent() ? " at most " + rate.getAsLong() + " B/s" : "");
     scheduleReport();
-    long tick = PUMP_TICK.toNanos();
-    pumpTicker = tor.loop().scheduleAtFixedRate(this::pumpAll, tick, tick, TimeUnit.NANOSECONDS);
-    tor.loop().execute(this::pumpAll);
+    long tick = (latency.isZero() ? PUMP_TICK : PATH_TICK).toNanos();
+    lastTick = startNanos;
+    pumpTicker = tor.loop().scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.NANOSECONDS);
+    tor.loop().execute(pump::step);
     return "250 OK";
+  }
+
+  /**
+   * The pump's tick. A tick far behind its time means this loop got no CPU meanwhile (a busy
+   * machine): the measurer tor could neither send nor count, and that is counted.
+   */
+  private void tick() {
+    long now = nanoTime.getAsLong();
+    if (now - lastTick > CarriedSummary.STALL_NANOS) {
+      stalledNanos += now - lastTick;
+    }
+    lastTick = now;
+    pump.step();
   }
 
   boolean active() {
     return active;
   }
 
-  /** Cells a connection may send now, at most {@code wanted}: the BW cap's share. */
+  long now() {
+    return nanoTime.getAsLong();
+  }
+
+  /** Cells the circuits may send now, at most {@code wanted}: the BW cap's share. */
   int allowCells(int wanted) {
     if (bwBucket == null) {
       return wanted;
@@ -201,55 +241,62 @@ final class MeasurerMeasurement {
     }
   }
 
-  void built(Circ c) {
-    if (c.state != State.LAUNCHED || finished) {
+  /** The channel's handshake completed: every circuit is built. */
+  void built() {
+    if (finished) {
       return;
     }
-    c.state = State.BUILT;
-    tor.emit("CIRC", c.circuit.extended());
-    tor.emit("CIRC", c.circuit.built());
+    for (Circ c : circs) {
+      if (c.state == State.LAUNCHED) {
+        c.state = State.BUILT;
+        tor.emit("CIRC", c.circuit.extended());
+        tor.emit("CIRC", c.circuit.built());
+      }
+    }
   }
 
-  void failed(Circ c, String reason) {
-    if (c.state != State.LAUNCHED) {
-      return;
+  /** The channel could not be opened: every circuit fails. */
+  void failed(String reason) {
+    boolean any = false;
+    for (Circ c : circs) {
+      if (c.state == State.LAUNCHED) {
+        c.state = State.FAILED;
+        tor.emit("CIRC", c.circuit.failed(reason));
+        any = true;
+      }
     }
-    c.state = State.FAILED;
-    log.info(
-        "measurer {} tor: circuit {} to {} failed ({})",
-        tor.name(),
-        c.circuit.id(),
-        relay.nickname(),
-        reason);
-    tor.emit("CIRC", c.circuit.failed(reason));
-    c.channel.close();
-  }
-
-  void channelClosed(Circ c) {
-    if (c.state == State.LAUNCHED) {
-      failed(c, "CHANNEL_CLOSED");
-      return;
-    }
-    if (c.state != State.BUILT) {
-      return;
-    }
-    c.state = State.CLOSED;
-    tor.emit("CIRC", c.circuit.closed(finished ? "FINISHED" : "CHANNEL_CLOSED"));
-    if (active && circs.stream().noneMatch(x -> x.state == State.BUILT)) {
+    if (any) {
       log.info(
-          "measurer {} tor: measurement {}: every connection to {} closed",
+          "measurer {} tor: measurement {}: {} circuits to {} failed ({})",
+          tor.name(),
+          id,
+          circs.size(),
+          relay.nickname(),
+          reason);
+    }
+    channel.close();
+  }
+
+  /** The channel closed: its built circuits close with it. */
+  void channelClosed() {
+    if (circs.stream().anyMatch(c -> c.state == State.LAUNCHED)) {
+      failed("CHANNEL_CLOSED");
+    }
+    boolean wasBuilt = false;
+    for (Circ c : circs) {
+      if (c.state == State.BUILT) {
+        c.state = State.CLOSED;
+        tor.emit("CIRC", c.circuit.closed(finished ? "FINISHED" : "CHANNEL_CLOSED"));
+        wasBuilt = true;
+      }
+    }
+    if (active && wasBuilt) {
+      log.info(
+          "measurer {} tor: measurement {}: the channel to {} closed",
           tor.name(),
           id,
           relay.nickname());
       finish(false);
-    }
-  }
-
-  private void pumpAll() {
-    for (Circ c : circs) {
-      if (c.state == State.BUILT) {
-        c.pump.pump();
-      }
     }
   }
 
@@ -282,8 +329,20 @@ final class MeasurerMeasurement {
           "measurer {} tor: measurement {} never started; closing its circuits", tor.name(), id);
       finished = true;
       tor.forget(this);
-      circs.forEach(c -> c.channel.close());
+      closeNow();
     }
+  }
+
+  /**
+   * Closes the channel at once. The circuits' windows may have queued megabytes for a slow relay; a
+   * TLS close would first wait for them to drain (and time out), and the relay would go on echoing
+   * them. So the TLS layer goes first, with what it holds, and the socket resets.
+   */
+  private void closeNow() {
+    if (channel.pipeline().get("tls") != null) {
+      channel.pipeline().remove("tls");
+    }
+    channel.close();
   }
 
   private void finish(boolean success) {
@@ -296,8 +355,14 @@ final class MeasurerMeasurement {
       pumpTicker.cancel(false);
     }
     tor.forget(this);
-    log.info("measurer {} tor: measurement {} ended, success={}", tor.name(), id, success);
+    // The stall in the line's CarriedSummary form: the demo reads it as the relay's.
+    log.info(
+        "measurer {} tor: measurement {} ended, success={}; loop stalled {} ms",
+        tor.name(),
+        id,
+        success,
+        stalledNanos / 1_000_000);
     tor.emit("FF_MEAS", "650 FF_MEAS " + id + " END SUCCESS=" + (success ? "TRUE" : "FALSE"));
-    circs.forEach(c -> c.channel.close());
+    closeNow();
   }
 }

@@ -134,7 +134,9 @@ class MeasurementTest {
       long expected = CAPACITY - CAPACITY / 4;
       for (FfMeasEvent.BwReport r : measured) {
         assertTrue(Math.abs(r.recv() - expected) <= expected / 10, "RECV " + r + " vs " + expected);
-        assertTrue(r.sent() >= r.recv() - 64 * 514L * 4, r.toString());
+        // The window keeps 900 to 1000 cells out per circuit: a second can return 100 per circuit
+        // more than it sent.
+        assertTrue(r.sent() >= r.recv() - 4 * 100 * 514L, r.toString());
       }
       for (FfMeasEvent.BwReport r : background) {
         long bg = CAPACITY / 4;

@@ -52,7 +52,7 @@ class ThroughputPerfTest {
           if (e.status() == org.flashflow.torctl.model.CircEvent.CircStatus.BUILT) {
             built++;
           } else if (e.status() == org.flashflow.torctl.model.CircEvent.CircStatus.FAILED) {
-            failed++; // 160 handshakes at once in a cold JVM may miss the tests' 1 s timeout
+            failed++; // the channel's handshake in a cold JVM may miss the tests' 1 s timeout
           }
         }
         System.out.printf("%d of %d circuits built%n", built, circs);
