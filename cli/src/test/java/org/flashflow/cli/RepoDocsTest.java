@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class RepoDocsTest {
   /** Spelled in pieces, so that this file does not contain what it looks for. */
-  private static final List<String> FORBIDDEN = List.of(".." + "/shared", "/work" + "/shared", "protocol" + "-notes.md");
+  private static final List<String> FORBIDDEN =
+      List.of(".." + "/shared", "/work" + "/shared", "protocol" + "-notes.md");
 
   private static final Pattern SECTION = Pattern.compile("\\[([^\\]]+)]\\s*");
   private static final Pattern KEY = Pattern.compile("([A-Za-z0-9_.-]+)\\s*[=:].*");
