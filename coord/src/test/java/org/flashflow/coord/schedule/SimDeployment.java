@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
+import org.flashflow.common.loop.Cancellable;
 import org.flashflow.common.loop.ManualLoop;
 import org.flashflow.coord.core.CoordSettings;
 import org.flashflow.coord.core.Coordinator;
@@ -205,9 +206,16 @@ final class SimDeployment {
     }
   }
 
+  private Cancellable disconnectTimer;
+
   private void scheduleDisconnect() {
+    if (stopped) {
+      return;
+    }
     long ms = faults.torDisconnectEvery().toMillis();
-    loop.schedule(Duration.ofMillis(ms / 2 + (long) (random.nextDouble() * ms)), this::disconnect);
+    disconnectTimer =
+        loop.schedule(
+            Duration.ofMillis(ms / 2 + (long) (random.nextDouble() * ms)), this::disconnect);
   }
 
   /** tor's control connection drops for 3 s: every live measurement fails, as in production. */
@@ -235,6 +243,9 @@ final class SimDeployment {
   /** Stops the schedule and the fault timers; the measurements under way run to their end. */
   void stop() {
     stopped = true;
+    if (disconnectTimer != null) {
+      disconnectTimer.cancel();
+    }
     runner.stop();
   }
 
@@ -427,8 +438,8 @@ final class SimDeployment {
         }
         boolean slow = random.nextDouble() < faults.slowReports();
         long share = capacity.get(c.fp()) * 8 / 10 * c.nCircs() / coordSettings.numCircs() + 1_000;
+        int[] sent = {0};
         for (int s = 1; s <= c.dur(); s++) {
-          int second = s;
           long late = slow ? 500 + random.nextInt(2500) : random.nextInt(50);
           loop.schedule(
               Duration.ofMillis(s * 1000L + late),
@@ -438,7 +449,7 @@ final class SimDeployment {
                       this,
                       new BwReport(
                           c.measId(), loop.now().toEpochMilli() / 1000.0, share + 7, share));
-                  if (second == c.dur()) {
+                  if (++sent[0] == c.dur()) { // late ones may come out of order
                     live.remove(c.measId());
                   }
                 }
