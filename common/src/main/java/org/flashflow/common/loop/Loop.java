@@ -11,8 +11,18 @@ import java.time.Instant;
  * <p>Tasks run in the order submitted, never concurrently, and must never block.
  */
 public interface Loop {
-  /** The current time. Re-read it when a timer fires rather than adding up delays. */
+  /**
+   * The current wall-clock time, for what is written down (records, file names, slots of the
+   * schedule). It may be stepped back or forward at any moment. Re-read it when a timer fires
+   * rather than adding up delays.
+   */
   Instant now();
+
+  /**
+   * A monotonic clock in nanoseconds (only differences mean anything; never steps), for comparing
+   * when things happened, as timers do. Use it, not {@link #now()}, for "X happened after Y".
+   */
+  long nanoTime();
 
   /** Runs {@code task} on the loop, later; safe to call from any thread. */
   void execute(Runnable task);

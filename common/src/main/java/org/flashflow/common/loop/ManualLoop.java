@@ -14,26 +14,52 @@ import java.util.Queue;
  * calls {@link #runPending()} or {@link #advance(Duration)}; the thread that created the loop
  * counts as the loop thread, because that is the thread a test drives it from.
  *
+ * <p>Two clocks, as in production: timers run on a monotonic clock that only {@link #advance} moves
+ * (Netty's timers use {@code System.nanoTime()}), while {@link #now()} is the wall clock, which
+ * {@link #stepWallClock} can also set back or forward without firing anything, as an NTP step or an
+ * operator's {@code date -s} does.
+ *
  * <p>Not thread-safe, on purpose: a test that needs several threads needs the real loop.
  */
 public final class ManualLoop implements Loop {
   private static final Comparator<Timer> BY_DUE_THEN_ORDER =
-      Comparator.comparing((Timer t) -> t.due).thenComparingLong(t -> t.seq);
+      Comparator.comparingLong((Timer t) -> t.due).thenComparingLong(t -> t.seq);
 
   private final Thread owner;
   private final Queue<Runnable> tasks = new ArrayDeque<>();
   private final PriorityQueue<Timer> timers = new PriorityQueue<>(BY_DUE_THEN_ORDER);
-  private Instant now;
+  private final Instant start;
+  private long monoNanos;
+  private Duration wallOffset = Duration.ZERO;
   private long nextSeq;
 
   public ManualLoop(Instant start) {
-    this.now = Objects.requireNonNull(start, "start");
+    this.start = Objects.requireNonNull(start, "start");
     this.owner = Thread.currentThread();
   }
 
+  /** The wall clock: the start, plus the time advanced, plus every step. */
   @Override
   public Instant now() {
-    return now;
+    return start.plusNanos(monoNanos).plus(wallOffset);
+  }
+
+  /**
+   * Steps the wall clock by {@code by} (negative: back) without moving the monotonic clock: no
+   * timer fires and none is due sooner or later than before, as with a clock step under Netty.
+   */
+  public void stepWallClock(Duration by) {
+    wallOffset = wallOffset.plus(by);
+  }
+
+  @Override
+  public long nanoTime() {
+    return monoNanos;
+  }
+
+  /** How far the monotonic clock has advanced since the loop was made. */
+  public Duration elapsed() {
+    return Duration.ofNanos(monoNanos);
   }
 
   @Override
@@ -46,7 +72,7 @@ public final class ManualLoop implements Loop {
   public Cancellable schedule(Duration delay, Runnable task) {
     Objects.requireNonNull(task, "task");
     Duration d = delay.isNegative() ? Duration.ZERO : delay;
-    Timer timer = new Timer(now.plus(d), nextSeq++, task);
+    Timer timer = new Timer(Math.addExact(monoNanos, saturatedNanos(d)), nextSeq++, task);
     timers.add(timer);
     return () -> timers.remove(timer);
   }
@@ -79,16 +105,24 @@ public final class ManualLoop implements Loop {
     if (by.isNegative()) {
       throw new IllegalArgumentException("time does not go back: " + by);
     }
-    Instant target = now.plus(by);
+    long target = Math.addExact(monoNanos, by.toNanos());
     runPending();
     Timer next;
-    while ((next = timers.peek()) != null && !next.due.isAfter(target)) {
+    while ((next = timers.peek()) != null && next.due <= target) {
       timers.poll();
-      now = next.due;
+      monoNanos = next.due;
       next.task.run();
       runPending();
     }
-    now = target;
+    monoNanos = target;
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE / 2;
+    }
   }
 
   /** Timers scheduled and neither fired nor cancelled. */
@@ -102,11 +136,11 @@ public final class ManualLoop implements Loop {
   }
 
   private static final class Timer {
-    final Instant due;
+    final long due;
     final long seq;
     final Runnable task;
 
-    Timer(Instant due, long seq, Runnable task) {
+    Timer(long due, long seq, Runnable task) {
       this.due = due;
       this.seq = seq;
       this.task = task;

@@ -39,6 +39,12 @@ public final class NettyLoop implements Loop {
     return clock.instant();
   }
 
+  /** {@code System.nanoTime()}, the clock Netty's own timers run on. */
+  @Override
+  public long nanoTime() {
+    return System.nanoTime();
+  }
+
   /**
    * Posts {@code task}. Once the loop is shutting down, tasks posted from other threads (a late tor
    * event, a file write finishing) are dropped with a DEBUG line: nothing is left to act on them.

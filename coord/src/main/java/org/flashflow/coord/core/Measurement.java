@@ -1,6 +1,5 @@
 package org.flashflow.coord.core;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -78,7 +77,7 @@ final class Measurement {
   private final Map<String, Cancellable> gapTimers = new HashMap<>();
   private final Map<String, LastReports> measurerReports = new HashMap<>();
   private final LastReports backgroundReports = new LastReports();
-  private Instant goAt;
+  private long goAt;
   private StartCallback startCallback;
   private MeasurementPhase phase = MeasurementPhase.LAUNCHING;
   private OptionalLong circId = OptionalLong.empty();
@@ -296,7 +295,7 @@ final class Measurement {
   private void sendGo() {
     LOG.debug("measurement {}: active phase; sending Go to {}", id, names());
     phase = MeasurementPhase.ACTIVE;
-    goAt = loop.now();
+    goAt = loop.nanoTime();
     for (MeasurerLink link : links.values()) {
       link.send(new Go(id));
     }
@@ -318,7 +317,7 @@ final class Measurement {
       LOG.debug("measurement {}: extra background report ignored", id);
       return;
     }
-    backgroundReports.add(loop.now());
+    backgroundReports.add(loop.nanoTime());
     if (phase == MeasurementPhase.ACTIVE) {
       restartBackgroundGap();
     }
@@ -333,7 +332,7 @@ final class Measurement {
     } else if (!reports.addMeasurer(measurer, r.recv())) {
       LOG.debug("measurement {}: extra report from measurer {} ignored", id, measurer);
     } else {
-      measurerReports.computeIfAbsent(measurer, n -> new LastReports()).add(loop.now());
+      measurerReports.computeIfAbsent(measurer, n -> new LastReports()).add(loop.nanoTime());
       restartGap(measurer);
       completeIfDone();
     }
@@ -404,7 +403,7 @@ final class Measurement {
     }
     String timeout = reportTimeoutText();
     LastReports own = measurerReports.get(measurer);
-    Instant since = own == null ? goAt : own.last();
+    long since = own == null ? goAt : own.last();
     if (!othersReportedSince(measurer, since)) {
       onGap("no report from " + measurer + " for " + timeout);
       return;
@@ -421,7 +420,7 @@ final class Measurement {
   }
 
   /** Whether the relay and every measurer but {@code silent} are done or reported since then. */
-  private boolean othersReportedSince(String silent, Instant since) {
+  private boolean othersReportedSince(String silent, long since) {
     if (!reports.backgroundDone() && !backgroundReports.twoSince(since)) {
       return false;
     }
@@ -552,15 +551,20 @@ final class Measurement {
 
   /** When the newest two reports of one source came (the coordinator's time). */
   private static final class LastReports {
-    private Instant previous;
-    private Instant last;
+    // loop.nanoTime(), not the wall clock: a clock step must not make a report look older or newer
+    private boolean any;
+    private boolean two;
+    private long previous;
+    private long last;
 
-    void add(Instant at) {
+    void add(long at) {
+      two = any;
+      any = true;
       previous = last;
       last = at;
     }
 
-    Instant last() {
+    long last() {
       return last;
     }
 
@@ -569,8 +573,8 @@ final class Measurement {
      * from a source that stopped a moment after the silent one (a stall of the coordinator or of
      * its network stops them all); two mean it went on.
      */
-    boolean twoSince(Instant since) {
-      return previous != null && previous.isAfter(since);
+    boolean twoSince(long since) {
+      return two && previous - since > 0;
     }
   }
 

@@ -100,7 +100,8 @@ public final class CoordDaemon {
         new ResultsLogWriter(
             config.resultsLog(),
             loop,
-            e -> log.error("results log {} cannot be written: {}", config.resultsLog(), e),
+            // the writer logs the ERROR itself, at most once a minute
+            e -> log.debug("results log {} cannot be written: {}", config.resultsLog(), e),
             record -> sink.v3bw.recordWritten(record));
     this.tor =
         new TorBridge(

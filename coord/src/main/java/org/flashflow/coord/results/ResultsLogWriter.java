@@ -36,11 +36,14 @@ import org.slf4j.LoggerFactory;
  * the file is opened and does not end in {@code \n} (that crash happened), a newline is written
  * first so the torn line cannot swallow the next measurement's BEGIN.
  *
- * <p>A failed write is logged at ERROR with the measurement's lines (so the numbers survive in the
- * application log), reported to the error callback, and then {@code onDurable} runs all the same:
- * for the coordinator it means "the writer is done with this record", and holding on to the
- * measurement would only leak its id and its memory, as nothing would ever retry. The file is
- * reopened at the next write, which covers a log deleted or rotated away underneath.
+ * <p>A failed write (the disk full, an I/O error) is cut back off the file ({@code ftruncate} to
+ * the length before it), so that what was written before stays whole and no half record is left in
+ * the middle; the measurement's lines go to the application log at WARN (so the numbers survive),
+ * an ERROR says why at most once a minute (with how many writes failed since), and the error
+ * callback hears of it; then {@code onDurable} runs all the same: for the coordinator it means "the
+ * writer is done with this record", and holding on to the measurement would only leak its id and
+ * its memory, as nothing would ever retry. The file is reopened at the next write, which covers a
+ * log deleted or rotated away underneath.
  *
  * <p>Log rotation (logrotate without {@code copytruncate}) needs no signal: before each append the
  * writer compares the open file's identity (device and inode) with what the name {@code
@@ -66,6 +69,15 @@ public final class ResultsLogWriter implements ResultsSink, AutoCloseable {
 
   /** The open file's identity (device and inode on Linux); null if the platform has none. */
   private Object channelKey;
+
+  /** Failed writes since the last one that worked, and when the last ERROR was logged. */
+  private long failedWrites;
+
+  private long suppressed;
+  private long lastErrorNanos;
+  private boolean errorLogged;
+
+  static final Duration ERROR_EVERY = Duration.ofMinutes(1);
 
   /**
    * @param onError runs on the loop when a write fails, before that record's {@code onDurable}
@@ -165,23 +177,29 @@ public final class ResultsLogWriter implements ResultsSink, AutoCloseable {
 
   private void writeNow(MeasurementRecord record, Runnable onDurable) {
     String lines = ResultsLogFormat.render(record);
+    long before = -1;
     try {
       boolean repairTornTail = open();
+      before = channel.size();
       ByteBuffer buf = UTF_8.encode(repairTornTail ? "\n" + lines : lines);
       while (buf.hasRemaining()) {
         channel.write(buf);
       }
       channel.force(false);
     } catch (IOException | RuntimeException e) {
-      closeChannel();
-      log.error(
-          "results log {}: could not write measurement {}; its lines follow:\n{}",
-          logFile,
-          record.measId(),
-          lines,
-          e);
+      cutBack(before);
+      failed(record, lines, e);
       fail(record, onDurable, e instanceof IOException ioe ? ioe : new IOException(e));
       return;
+    }
+    if (failedWrites > 0) {
+      log.info(
+          "results log {}: writing works again, after {} measurement(s) could not be written",
+          logFile,
+          failedWrites);
+      failedWrites = 0;
+      suppressed = 0;
+      errorLogged = false;
     }
     loop.execute(
         () -> {
@@ -191,6 +209,46 @@ public final class ResultsLogWriter implements ResultsSink, AutoCloseable {
             onDurable.run();
           }
         });
+  }
+
+  /** Truncates a failed append away, so no part of it stays between whole records. */
+  private void cutBack(long before) {
+    if (channel != null && before >= 0) {
+      try {
+        channel.truncate(before);
+        channel.force(false);
+        return;
+      } catch (IOException | RuntimeException t) {
+        log.debug("results log {}: cannot cut back the failed write: {}", logFile, t.toString());
+      }
+    }
+    closeChannel(); // reopening repairs a torn tail with a newline before the next record
+  }
+
+  /** The lines at WARN every time; the ERROR at most every {@link #ERROR_EVERY}. */
+  private void failed(MeasurementRecord record, String lines, Exception e) {
+    failedWrites++;
+    log.warn(
+        "results log {}: measurement {} not written ({}); its lines follow:\n{}",
+        logFile,
+        record.measId(),
+        e.toString(),
+        lines.strip());
+    long now = loop.nanoTime();
+    if (errorLogged && now - lastErrorNanos < ERROR_EVERY.toNanos()) {
+      suppressed++;
+      return;
+    }
+    String more = suppressed > 0 ? " (" + suppressed + " more failed writes since the last)" : "";
+    log.error(
+        "results log {} cannot be written: {}{}; measurements fail to be recorded until it can,"
+            + " writing resumes by itself",
+        logFile,
+        e.toString(),
+        more);
+    errorLogged = true;
+    lastErrorNanos = now;
+    suppressed = 0;
   }
 
   private void fail(MeasurementRecord record, Runnable onDurable, IOException e) {

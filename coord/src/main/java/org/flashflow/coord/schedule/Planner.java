@@ -404,10 +404,13 @@ public final class Planner {
       busy.remove(t.getKey(), 0L);
     }
     Entry e = entries.get(fp);
-    if (r.period() != period || !isCurrent(now) || e == null || e.state != State.RUNNING) {
+    // A clock stepped back into an earlier period still lets this period learn the outcome:
+    // otherwise the relay would stay RUNNING, never retried, once the clock is back in the period.
+    long nowPeriod = clock.periodIndex(now);
+    if (r.period() != period || nowPeriod > period || e == null || e.state != State.RUNNING) {
       return new Followup(State.DONE, Optional.empty(), OptionalInt.empty(), "previous period");
     }
-    int from = Math.max(nextDue, clock.firstUsableSlot(now));
+    int from = nowPeriod == period ? Math.max(nextDue, clock.firstUsableSlot(now)) : nextDue;
     if (outcome instanceof Outcome.Failed f) {
       retryLater(e, from, f.reason());
     } else if (outcome instanceof Outcome.Completed c) {

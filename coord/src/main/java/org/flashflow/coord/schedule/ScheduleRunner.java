@@ -90,6 +90,15 @@ public final class ScheduleRunner implements MeasurementObserver {
   private boolean dirty;
 
   /**
+   * The newest period a schedule was made for (or found in the state file): a wall clock stepped
+   * back into an earlier period never gets that period a schedule again; the runner waits.
+   */
+  private long newestPeriod = Long.MIN_VALUE;
+
+  /** The period the clock was last seen stepped back into, so that it is logged once. */
+  private long warnedBackIn = Long.MIN_VALUE;
+
+  /**
    * @param refreshEvery how often, within a period, the consensus is read again to add relays that
    *     appeared and drop those that left, when tor announced no new consensus meanwhile (counted
    *     in whole slots, at least one)
@@ -151,6 +160,7 @@ public final class ScheduleRunner implements MeasurementObserver {
     Instant now = loop.now();
     if (state.isPresent()) {
       ScheduleState s = state.get();
+      newestPeriod = Math.max(newestPeriod, s.period());
       try {
         Planner p = Planner.restore(settings, random, s, now);
         if (p.isCurrent(now)) {
@@ -211,6 +221,10 @@ public final class ScheduleRunner implements MeasurementObserver {
       return;
     }
     Instant now = loop.now();
+    if (clockBehind(now)) {
+      arm(now);
+      return;
+    }
     boolean plan = planner == null || !planner.isCurrent(now);
     slotsSinceRefresh++;
     boolean refresh = !plan && slotsSinceRefresh >= refreshSlots;
@@ -259,6 +273,9 @@ public final class ScheduleRunner implements MeasurementObserver {
       return;
     }
     Instant now = loop.now();
+    if (clockBehind(now)) {
+      return;
+    }
     if (planner == null || !planner.isCurrent(now)) {
       if (list.isEmpty()) {
         log.warn(
@@ -269,6 +286,7 @@ public final class ScheduleRunner implements MeasurementObserver {
         planner = new Planner(settings, random);
       }
       planner.newPeriod(now, list.get(), planMeasurers());
+      newestPeriod = Math.max(newestPeriod, clock.periodIndex(now));
       slotsSinceRefresh = 0;
     } else if (list.isPresent()) {
       Map<String, Integer> added = planner.consensusChanged(now, list.get());
@@ -279,6 +297,29 @@ public final class ScheduleRunner implements MeasurementObserver {
       }
     }
     runDue();
+  }
+
+  /**
+   * Whether the wall clock reads a period before the newest one scheduled (it was stepped back):
+   * then nothing is planned or started until it reaches that period again, and one WARN says so.
+   * Measurements under way end as usual; their outcomes still count for the newest period.
+   */
+  private boolean clockBehind(Instant now) {
+    long current = clock.periodIndex(now);
+    if (current >= newestPeriod) {
+      return false;
+    }
+    if (warnedBackIn != current) {
+      warnedBackIn = current;
+      log.warn(
+          "the clock reads {}, in period {}, before period {} that is already scheduled (was it"
+              + " stepped back?): no measurements until {}",
+          now,
+          current,
+          newestPeriod,
+          clock.periodStart(newestPeriod));
+    }
+    return true;
   }
 
   /** The configured measurers, and the connected ones without an entry (default capacity). */

@@ -128,8 +128,9 @@ public final class V3bwGenerator {
       LatestResults latest,
       List<RouterStatus> consensus,
       DescriptorStore.Saved descriptors,
-      Instant now)
+      Instant clockNow)
       throws IOException, StaleResultsException {
+    Instant now = writer.stamp(clockNow);
     String content =
         BandwidthFile.render(
             latest, consensus, descriptors, settings, generatorStarted, now, softwareVersion);

@@ -153,6 +153,30 @@ class CoordinatorUnresponsiveMeasurerTest {
     assertEquals(0, h.live());
   }
 
+  /**
+   * Who reported after whom is judged on the monotonic clock: a wall clock stepped back an hour
+   * right after Go must not make alice's reports look older than Go (and the silence everyone's).
+   */
+  @Test
+  void measurerThatDoesNotAnswerGoIsDisconnectedAlsoWhenTheClockStepsBack() {
+    long id = h.startToActive(FP1, alice, bob);
+    h.loop.stepWallClock(Duration.ofHours(-1));
+    seconds(
+        4,
+        () -> {
+          h.bg(id, 10, 10);
+          h.report(alice, id, 100);
+        });
+    h.tick(); // 5 s after Go
+    h.assertFailed(
+        id,
+        FailReason.MEASURER_LOST,
+        "measurer bob did not answer Go within 5 s (no report, while the others reported);"
+            + " disconnected");
+    assertNotNull(bob.closedBecause);
+    assertNull(alice.closedBecause);
+  }
+
   @Test
   void measurerThatDoesNotAnswerGoIsDisconnected() {
     long id = h.startToActive(FP1, alice, bob);

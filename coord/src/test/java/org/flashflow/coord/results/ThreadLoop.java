@@ -43,6 +43,11 @@ final class ThreadLoop implements Loop, AutoCloseable {
   }
 
   @Override
+  public long nanoTime() {
+    return 0;
+  }
+
+  @Override
   public void execute(Runnable task) {
     exec.execute(task);
   }

@@ -107,6 +107,27 @@ class PlannerTest {
     }
   }
 
+  /**
+   * A measurement that ends while the wall clock reads an earlier period (stepped back) still
+   * counts for its own period: left RUNNING, the relay would never be measured once the clock is
+   * back.
+   */
+  @Test
+  void endedWithTheClockSteppedBackStillCounts() {
+    Planner p = new Planner(settings("300 s", 60, 2.0, Map.of("m", 1000 * MBIT)), new Random(1));
+    p.newPeriod(T0, List.of(known(1, 100 * MBIT), known(2, 100 * MBIT)), List.of("m"));
+    Instant end = T0.plusSeconds(299);
+    List<Start> starts = p.due(end, List.of("m")).starts();
+    assertEquals(2, starts.size());
+    Instant back = end.minus(Duration.ofHours(1));
+    assertEquals(
+        State.DONE, p.ended(back, fp(1), new Outcome.Completed(90 * MBIT, 95 * MBIT)).state());
+    Planner.Followup f = p.ended(back, fp(2), new Outcome.Failed("relay refused"));
+    assertEquals(State.GAVE_UP, f.state(), f.toString()); // no later slot in the period
+    assertEquals(State.DONE, p.entry(fp(1)).orElseThrow().state());
+    assertEquals(State.GAVE_UP, p.entry(fp(2)).orElseThrow().state());
+  }
+
   @Test
   void capacityNeverExceededAndEveryRelayPlacedOrExplained() {
     for (long seed = 1; seed <= 20; seed++) {
