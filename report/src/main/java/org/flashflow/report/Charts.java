@@ -4,6 +4,8 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Paint;
+import java.awt.Shape;
+import java.awt.geom.Area;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
 import java.text.DecimalFormat;
@@ -129,11 +131,17 @@ final class Charts {
     renderer.setSeriesShape(1, new Rectangle2D.Double(-d / 2, -d / 2, d, d));
     renderer.setSeriesPaint(1, new Color(0x2c, 0xa0, 0x2c, 0xa0));
     double big = 14;
-    renderer.setSeriesShape(2, new Ellipse2D.Double(-big / 2, -big / 2, big, big));
-    renderer.setSeriesShapesFilled(2, false);
+    renderer.setSeriesShape(
+        2,
+        ring(
+            new Ellipse2D.Double(-big / 2, -big / 2, big, big),
+            new Ellipse2D.Double(-5, -5, 10, 10)));
     renderer.setSeriesPaint(2, RED);
-    renderer.setSeriesShape(3, new Rectangle2D.Double(-big / 2, -big / 2, big, big));
-    renderer.setSeriesShapesFilled(3, false);
+    renderer.setSeriesShape(
+        3,
+        ring(
+            new Rectangle2D.Double(-big / 2, -big / 2, big, big),
+            new Rectangle2D.Double(-5, -5, 10, 10)));
     renderer.setSeriesPaint(3, ORANGE);
     renderer.setSeriesLinesVisible(4, true);
     renderer.setSeriesShapesVisible(4, false);
@@ -142,8 +150,8 @@ final class Charts {
         4,
         new BasicStroke(
             1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
-    renderer.setUseOutlinePaint(false);
-    renderer.setDrawOutlines(true);
+    // Filled shapes only (the marks are rings): an outline per point would double the SVG.
+    renderer.setDrawOutlines(false);
 
     XYPlot plot = new XYPlot(data, logAxis("FlashFlow estimate (MB/s)"), logAxis("MB/s"), renderer);
     return chart(
@@ -319,6 +327,7 @@ final class Charts {
     data.addSeries(sum);
 
     MarkedShapeRenderer renderer = new MarkedShapeRenderer(true, true);
+    renderer.setDrawOutlines(false);
     double d = 4;
     Ellipse2D dot = new Ellipse2D.Double(-d / 2, -d / 2, d, d);
     for (int k = 0; k < data.getSeriesCount(); k++) {
@@ -402,6 +411,13 @@ final class Charts {
     for (int i = 0; i < counts.length; i++) {
       into[i] += counts[i];
     }
+  }
+
+  /** {@code outer} without {@code inner}: a hollow mark drawn by filling alone. */
+  private static Shape ring(Shape outer, Shape inner) {
+    Area a = new Area(outer);
+    a.subtract(new Area(inner));
+    return a;
   }
 
   private static LogAxis logAxis(String label) {
