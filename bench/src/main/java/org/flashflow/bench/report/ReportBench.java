@@ -63,7 +63,10 @@ public final class ReportBench {
       System.err.println("bench-report: --flashflow-jar is required");
       System.exit(2);
     }
-    Path dir = dirArg.isEmpty() ? Files.createTempDirectory("bench-report") : Path.of(dirArg);
+    Path dir =
+        dirArg.isEmpty()
+            ? Files.createTempDirectory("bench-report")
+            : Files.createDirectories(Path.of(dirArg));
     try {
       run(dir, relays, days, runs, jar, heap);
     } finally {
