@@ -29,10 +29,11 @@ import picocli.CommandLine.Spec;
           + " (1 to 100 Mbit/s, round trips of 30 to 150 ms; one lies about its background"
           + " traffic, one refuses to be measured), a coordinator and two measurers (alice,"
           + " bob) as separate processes,"
-          + " measures every relay, writes a bandwidth file, and prints each relay's true"
+          + " measures every relay, writes a bandwidth file and a report with charts (flashflow"
+          + " report), and prints each relay's true"
           + " capacity next to FlashFlow's estimate. Takes about 75 s; needs no root and"
           + " no network (everything listens on 127.0.0.1).",
-      "Keys, configs, logs, the results log and the bandwidth file stay in the directory it"
+      "Keys, configs, logs, the results log, the bandwidth file and the report stay in the directory it"
           + " prints (a new one under the system's temp directory unless --dir is given).",
       "Every process it started is stopped at the end, on error, and on Ctrl-C or SIGTERM.",
       "Exit 0 if every relay ended as its behaviour predicts (honest: within 10 %%; liar: at"

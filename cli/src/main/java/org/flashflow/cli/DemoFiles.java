@@ -26,6 +26,7 @@ import org.flashflow.common.tls.PemFiles;
  * coord.ini    coord/keys/ (coord.pem; alice.pem, bob.pem: certificates only)  coord/results/
  * alice.ini    alice/keys/ (alice.pem; coord.pem: certificate only)           (same for bob)
  * logs/        one log per process
+ * report/      the report (index.html and its charts as SVG)
  * </pre>
  */
 record DemoFiles(Path dir) {
@@ -54,6 +55,11 @@ record DemoFiles(Path dir) {
 
   Path resultsLog() {
     return dir.resolve(COORD).resolve("results").resolve("results.log");
+  }
+
+  /** Where {@code flashflow report} writes the demo's report. */
+  Path reportDir() {
+    return dir.resolve("report");
   }
 
   private Path keys(String party) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,9 +24,13 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.flashflow.common.config.Config;
+import org.flashflow.common.config.ConfigException;
 import org.flashflow.common.config.HostPort;
 import org.flashflow.coord.core.MeasurementRecord;
+import org.flashflow.coord.daemon.CoordConfig;
 import org.flashflow.coord.results.ResultsLogReader;
+import org.flashflow.report.UnknownRelayException;
 
 /**
  * One run of {@code flashflow demo}, step by step: files, the network, the coordinator, the
@@ -162,6 +167,8 @@ final class DemoRun {
       report.add("");
       report.add("Bandwidth file: " + v3bw);
       report.add("Results log:    " + files.resultsLog());
+      progress("writing the report (flashflow report)");
+      report.add("Report:         " + writeReport());
       report.add("All files:      " + files.dir() + " (keys, configs, logs/)");
       boolean ok = ordered.stream().allMatch(o -> o.asExpected(settings.r()));
       return new Report(report, ok ? ExitCodes.OK : ExitCodes.USER_ERROR);
@@ -171,6 +178,25 @@ final class DemoRun {
       pause(Duration.ofMillis(500));
       checkChildren();
       throw e;
+    }
+  }
+
+  /** {@code flashflow report -c coord.ini --out <dir>/report}, in this process. */
+  private Path writeReport() throws IOException {
+    try {
+      CoordConfig cc = CoordConfig.from(Config.load(files.coordIni()));
+      return org.flashflow.report.Report.write(
+          new org.flashflow.report.Report.Settings(
+              cc.resultsLog(),
+              cc.datadir(),
+              cc.schedule().stateFile(),
+              cc.schedule().settings().period(),
+              Optional.empty(),
+              files.reportDir(),
+              VersionProvider.version(),
+              Instant.now()));
+    } catch (ConfigException | UnknownRelayException e) {
+      throw new IOException("cannot write the report: " + e.getMessage(), e);
     }
   }
 

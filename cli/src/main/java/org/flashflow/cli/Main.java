@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       MeasurerCommand.class,
       TestnetCommand.class,
       V3bwCommand.class,
+      ReportCommand.class,
       CleanupCommand.class,
       CtrlCommand.class,
       KeygenCommand.class,

@@ -157,6 +157,29 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyTheReportDrawsCharts() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("org.flashflow.report..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.jfree..")
+        .because("JFreeChart and JFreeSVG (and AWT behind them) are the report's alone")
+        .check(main);
+  }
+
+  @Test
+  void onlyTheCommandLineUsesTheReport() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("org.flashflow.cli..", "org.flashflow.report..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.flashflow.report..")
+        .check(main);
+  }
+
+  @Test
   void productionNeverUsesTheEmulatedNetwork() {
     noClasses()
         .that()

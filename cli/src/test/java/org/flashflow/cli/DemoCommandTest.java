@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoCommandTest {
   private static final Pattern V3BW = Pattern.compile("(?m)^Bandwidth file: (\\S+)");
+  private static final Pattern REPORT = Pattern.compile("(?m)^Report: +(\\S+)");
 
   @TempDir Path dir;
 
@@ -82,6 +83,15 @@ class DemoCommandTest {
                 .map(p -> p.pid() + " " + tail(p.info().commandLine().orElse("?")))
                 .collect(Collectors.joining("; ")));
     assertTrue(Files.isRegularFile(demoDir.resolve("logs/coord.log")));
+
+    Matcher page = REPORT.matcher(run.out());
+    assertTrue(page.find(), all);
+    assertEquals(demoDir.resolve("report/index.html"), Path.of(page.group(1)));
+    String html = Files.readString(Path.of(page.group(1)));
+    for (String chart : List.of("estimates", "distribution", "outcomes", "progress", "seconds")) {
+      assertTrue(html.contains("<svg id='chart-" + chart + "'"), chart + " in " + page.group(1));
+      assertTrue(Files.isRegularFile(demoDir.resolve("report/" + chart + ".svg")), chart);
+    }
   }
 
   @Test

@@ -30,7 +30,7 @@ import org.flashflow.torctl.model.RouterStatus;
  * and {@code delaycompress}. A consensus of the measured relays plus 5% unmeasured is saved as the
  * coordinator saves it.
  */
-final class WeekOfResults {
+public final class WeekOfResults {
   static final int LINES_PER_MEASUREMENT = 122;
   private static final int SECONDS = 30;
   private static final double BG_PERCENT = 0.25;
@@ -39,13 +39,13 @@ final class WeekOfResults {
   private WeekOfResults() {}
 
   /** Line counts written, per file. */
-  record Written(long lines, long gzLines, long bytes) {}
+  public record Written(long lines, long gzLines, long bytes) {}
 
-  static String fingerprint(int relay) {
+  public static String fingerprint(int relay) {
     return String.format(Locale.ROOT, "%08X%032X", relay * 2_654_435_761L & 0xFFFF_FFFFL, relay);
   }
 
-  static Written write(
+  public static Written write(
       Path resultsDir, Path datadir, int relays, int days, int measurers, Instant now)
       throws IOException {
     Files.createDirectories(resultsDir);

@@ -61,14 +61,32 @@ final class ParallelRead {
    */
   record Outcome(LatestResults latest, ReadStats stats, int parts, int rereadFiles) {}
 
+  /**
+   * How parts are read into and joined: what {@link #readParts} does with any summary type, of
+   * which {@link LatestResults} is one.
+   */
+  interface Parts<S> {
+    /** A new, empty summary: one per part, and one to join them into. */
+    S create();
+
+    /** Where the parser puts the measurements of a part read into {@code summary}. */
+    ResultsLogParser.Sink sink(S summary);
+
+    /** Adds {@code later} (read after what {@code into} holds) to {@code into}. */
+    void join(S into, S later);
+  }
+
+  /** As {@link Outcome}, for any summary type. */
+  record Joined<S>(S value, ReadStats stats, int parts, int rereadFiles) {}
+
   private record Part(int file, long from, long length, long work) {
     boolean last() {
       return length == TO_END;
     }
   }
 
-  private record PartRead(
-      LatestResults latest, ResultsLogParser.Counts counts, IOException error, boolean clean) {}
+  private record PartRead<S>(
+      S value, ResultsLogParser.Counts counts, IOException error, boolean clean) {}
 
   /**
    * Reads {@code files} (oldest first, as {@link ResultsLogReader#files} lists them).
@@ -85,11 +103,42 @@ final class ParallelRead {
   static Outcome read(
       List<Path> files, Path liveLog, int threads, Supplier<LatestResults> sinks, long minPart)
       throws IOException {
+    Joined<LatestResults> j =
+        readParts(
+            files,
+            liveLog,
+            threads,
+            new Parts<>() {
+              @Override
+              public LatestResults create() {
+                return sinks.get();
+              }
+
+              @Override
+              public ResultsLogParser.Sink sink(LatestResults summary) {
+                return summary;
+              }
+
+              @Override
+              public void join(LatestResults into, LatestResults later) {
+                into.addAll(later);
+              }
+            },
+            minPart);
+    return new Outcome(j.value(), j.stats(), j.parts(), j.rereadFiles());
+  }
+
+  /**
+   * Reads {@code files} (oldest first) into summaries made by {@code how}, one per part, and joins
+   * them oldest first into a new one.
+   */
+  static <S> Joined<S> readParts(
+      List<Path> files, Path liveLog, int threads, Parts<S> how, long minPart) throws IOException {
     List<FileChannel> channels = new ArrayList<>(files.size());
     try {
       List<Part> parts = plan(files, liveLog, threads, minPart, channels);
-      List<PartRead> reads = run(parts, files, channels, threads, sinks);
-      return join(files, liveLog, parts, reads, channels, sinks);
+      List<PartRead<S>> reads = run(parts, files, channels, threads, how);
+      return join(files, liveLog, parts, reads, channels, how);
     } finally {
       for (FileChannel ch : channels) {
         if (ch != null) {
@@ -146,18 +195,14 @@ final class ParallelRead {
     return parts;
   }
 
-  private static List<PartRead> run(
-      List<Part> parts,
-      List<Path> files,
-      List<FileChannel> channels,
-      int threads,
-      Supplier<LatestResults> sinks)
+  private static <S> List<PartRead<S>> run(
+      List<Part> parts, List<Path> files, List<FileChannel> channels, int threads, Parts<S> how)
       throws IOException {
     int n = parts.size();
-    List<PartRead> out = new ArrayList<>(n);
+    List<PartRead<S>> out = new ArrayList<>(n);
     if (threads == 1 || n <= 1) {
       for (Part p : parts) {
-        out.add(readPart(p, files, channels, sinks.get()));
+        out.add(readPart(p, files, channels, how, how.create()));
       }
       return out;
     }
@@ -175,15 +220,15 @@ final class ParallelRead {
               return t;
             });
     try {
-      List<Future<PartRead>> futures = new ArrayList<>(n);
+      List<Future<PartRead<S>>> futures = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         futures.add(null);
       }
       for (int i : biggestFirst) {
-        LatestResults sink = sinks.get();
-        futures.set(i, pool.submit(() -> readPart(parts.get(i), files, channels, sink)));
+        S summary = how.create();
+        futures.set(i, pool.submit(() -> readPart(parts.get(i), files, channels, how, summary)));
       }
-      for (Future<PartRead> f : futures) {
+      for (Future<PartRead<S>> f : futures) {
         out.add(IoFutures.await(f, "reading the results log"));
       }
       return out;
@@ -193,15 +238,15 @@ final class ParallelRead {
   }
 
   /** Joins the parts in order; re-reads a file whose cut fell inside a measurement. */
-  private static Outcome join(
+  private static <S> Joined<S> join(
       List<Path> files,
       Path liveLog,
       List<Part> parts,
-      List<PartRead> reads,
+      List<PartRead<S>> reads,
       List<FileChannel> channels,
-      Supplier<LatestResults> sinks)
+      Parts<S> how)
       throws IOException {
-    LatestResults latest = sinks.get();
+    S joined = how.create();
     ResultsLogParser.Counts counts = new ResultsLogParser.Counts();
     int unreadable = 0;
     int reread = 0;
@@ -214,16 +259,16 @@ final class ParallelRead {
         i++;
       }
       int last = i++;
-      List<PartRead> fileReads = reads.subList(first, last + 1);
+      List<PartRead<S>> fileReads = reads.subList(first, last + 1);
       if (!clean) {
         log.debug(
             "results log {}: a measurement spans a cut; reading it in one piece", files.get(f));
         Part whole = new Part(f, 0, TO_END, 0);
-        fileReads = List.of(readPart(whole, files, channels, sinks.get()));
+        fileReads = List.of(readPart(whole, files, channels, how, how.create()));
         reread++;
       }
-      for (PartRead r : fileReads) {
-        latest.addAll(r.latest());
+      for (PartRead<S> r : fileReads) {
+        how.join(joined, r.value());
         counts.add(r.counts());
         if (r.error() != null) {
           if (files.get(f).equals(liveLog)) {
@@ -238,14 +283,14 @@ final class ParallelRead {
         }
       }
     }
-    return new Outcome(
-        latest, ReadStats.of(files.size(), unreadable, counts), parts.size(), reread);
+    return new Joined<>(
+        joined, ReadStats.of(files.size(), unreadable, counts), parts.size(), reread);
   }
 
   /** Reads one part with a fresh parser; an I/O error is returned, not thrown. */
-  private static PartRead readPart(
-      Part part, List<Path> files, List<FileChannel> channels, LatestResults sink) {
-    ResultsLogParser parser = new ResultsLogParser(sink);
+  private static <S> PartRead<S> readPart(
+      Part part, List<Path> files, List<FileChannel> channels, Parts<S> how, S summary) {
+    ResultsLogParser parser = new ResultsLogParser(how.sink(summary));
     IOException error = null;
     Path file = files.get(part.file());
     FileChannel ch = channels.get(part.file());
@@ -261,7 +306,7 @@ final class ParallelRead {
     }
     boolean clean = part.last() || parser.open() == 0;
     parser.endOfFile();
-    return new PartRead(sink, parser.counts(), error, clean);
+    return new PartRead<>(summary, parser.counts(), error, clean);
   }
 
   /**

@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import org.flashflow.coord.core.MeasurementRecord;
 import org.slf4j.Logger;
@@ -121,6 +123,44 @@ public final class ResultsLogReader {
         stats.incomplete());
     return latest;
   }
+
+  /**
+   * Reads every file as {@link #latest} does, in parts on up to {@code threads} threads, into
+   * summaries of the caller's kind: each part's measurements go to its own {@code parts.get()}, and
+   * those are joined oldest first by {@code join(into, later)} into one more, which is returned. A
+   * summary must therefore give the same result whether it saw the records in one pass or in parts
+   * joined in order. Measurements come as records, with their seconds.
+   */
+  public <S extends Consumer<MeasurementRecord>> Summary<S> read(
+      Supplier<S> parts, BiConsumer<S, S> join) throws IOException {
+    ParallelRead.Joined<S> read =
+        ParallelRead.readParts(
+            files(),
+            logFile,
+            threads,
+            new ParallelRead.Parts<>() {
+              @Override
+              public S create() {
+                return parts.get();
+              }
+
+              @Override
+              public ResultsLogParser.Sink sink(S summary) {
+                return ResultsLogParser.Sink.of(summary);
+              }
+
+              @Override
+              public void join(S into, S later) {
+                join.accept(into, later);
+              }
+            },
+            ParallelRead.MIN_PART);
+    log.debug("read results log {} in {} parts: {}", logFile, read.parts(), read.stats());
+    return new Summary<>(read.value(), read.stats());
+  }
+
+  /** What {@link #read(Supplier, BiConsumer)} gives: the joined summary, and what was read. */
+  public record Summary<S>(S value, ReadStats stats) {}
 
   /** What reading one file gave: its counts, and the error that stopped it early, if any. */
   private record FileRead(Path file, ResultsLogParser.Counts counts, IOException error) {}

@@ -42,12 +42,15 @@ final class StateFile implements ScheduleRunner.StateStore {
   private final Duration period;
   private final Duration slot;
   private final Clock clock;
-  private final ObjectMapper json =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
-          .build();
+  private final ObjectMapper json = mapper();
+
+  static ObjectMapper mapper() {
+    return JsonMapper.builder()
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+        .build();
+  }
 
   StateFile(Path file, Duration period, Duration slot, Clock clock) {
     this.file = Objects.requireNonNull(file, "file");
