@@ -74,6 +74,26 @@ class MeasurerPipelineTest {
   }
 
   @Test
+  void aMeasurerThatDoesNotReadIsDroppedAtTheHighWaterMark() {
+    handshake();
+    ch.config().setWriteBufferWaterMark(MeasurerServer.WATER_MARK);
+    MeasurerLink link = listener.all().get(0).link();
+    // Written but never taken by the peer: EmbeddedChannel only moves what is flushed, so queue
+    // without flushing as a socket whose peer does not read would.
+    String padding = "x".repeat(1000);
+    int sent = 0;
+    while (ch.isWritable() && sent < 1000) {
+      ch.write(new Failure(1, OptionalLong.of(sent), Optional.of(padding)));
+      sent++;
+    }
+    ch.runPendingTasks();
+    assertFalse(ch.isOpen(), "closed once over " + MeasurerServer.MAX_UNREAD_BYTES + " bytes");
+    assertTrue(sent > MeasurerServer.WATER_MARK.low() / 1000, "closed too early, after " + sent);
+    assertEquals(List.of("connected", "disconnected"), kinds());
+    assertSame(link, listener.all().get(1).link());
+  }
+
+  @Test
   void severalObjectsInOneRead() {
     handshake();
     write(GO + "\n" + REPORT + "\n" + GO + "\n");
