@@ -22,6 +22,7 @@ import org.flashflow.proto.Go;
 import org.flashflow.proto.Message;
 import org.flashflow.proto.MessageCodec;
 import org.flashflow.proto.netty.MessageFraming;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,12 @@ class MeasurerPipelineTest {
   void setUp() {
     listener = new RecordingListener();
     ch = channel(Optional.of("alice"));
+  }
+
+  /** Writes a test left queued are buffers too. */
+  @AfterEach
+  void tearDown() {
+    ch.finishAndReleaseAll();
   }
 
   private EmbeddedChannel channel(Optional<String> name) {
