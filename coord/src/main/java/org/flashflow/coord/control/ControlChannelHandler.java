@@ -82,6 +82,12 @@ final class ControlChannelHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    drain();
+    super.channelWritabilityChanged(ctx);
+  }
+
+  @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof ChannelInputShutdownEvent) {
       // The framer has already passed on a last line without newline, if there was one.
@@ -120,7 +126,9 @@ final class ControlChannelHandler extends ChannelInboundHandlerAdapter {
     }
     draining = true;
     try {
-      while (!busy && !closing) {
+      // A client that sends commands but does not read the replies: stop at the high water mark
+      // (and stop reading, below) until it has read, so that its replies cannot fill our memory.
+      while (!busy && !closing && ctx.channel().isWritable()) {
         Object next = queue.poll();
         if (next == null) {
           if (inputClosed) {
@@ -140,7 +148,7 @@ final class ControlChannelHandler extends ChannelInboundHandlerAdapter {
       draining = false;
     }
     if (ctx.channel().isOpen() && !closing) {
-      ctx.channel().config().setAutoRead(!busy);
+      ctx.channel().config().setAutoRead(!busy && ctx.channel().isWritable());
     }
   }
 

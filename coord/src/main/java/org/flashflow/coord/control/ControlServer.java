@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -45,6 +46,15 @@ public final class ControlServer implements AutoCloseable {
 
   /** Plenty for operators and scripts; bounds what a runaway script can hold open. */
   public static final int DEFAULT_MAX_CONNECTIONS = 64;
+
+  /**
+   * Replies queued for a client that does not read them: over this, the connection runs no more
+   * commands and reads nothing until the client has read (ControlChannelHandler).
+   */
+  static final int MAX_UNREAD_BYTES = 64 * 1024;
+
+  private static final WriteBufferWaterMark WATER_MARK =
+      new WriteBufferWaterMark(MAX_UNREAD_BYTES / 2, MAX_UNREAD_BYTES);
 
   /** A forgotten telnet session should not stay open for ever. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -97,7 +107,9 @@ public final class ControlServer implements AutoCloseable {
             "control connections",
             // Keep the socket writable after the client's EOF: `printf 'status' | nc` must still
             // get its answer.
-            b -> b.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true),
+            b ->
+                b.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK),
             this::accept);
     InetSocketAddress bound = boundAddress();
     LOG.info("control socket listening on {}", HostPort.format(bound));

@@ -50,6 +50,22 @@ final class MeasurerChannelHandler extends PeerHandler {
     return true;
   }
 
+  /**
+   * Over the high water mark ({@link MeasurerServer#MAX_UNREAD_BYTES} queued): the peer does not
+   * read what we send. Waiting would only let the queue grow; close, as for any broken peer.
+   */
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (!ctx.channel().isWritable() && ctx.channel().isOpen()) {
+      LOG.warn(
+          "{} does not read: over {} bytes queued for it; closing the connection",
+          who(ctx),
+          ctx.channel().config().getWriteBufferHighWaterMark());
+      var unused = ctx.close();
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
   @Override
   protected void message(ChannelHandlerContext ctx, Message message) {
     listener.measurerMessage(link, message);

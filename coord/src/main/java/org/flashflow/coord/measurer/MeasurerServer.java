@@ -35,11 +35,21 @@ public final class MeasurerServer implements AutoCloseable {
   static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
   /**
-   * We send a few small messages per measurement; a peer with this much unread is stuck. The marks
-   * only bound Netty's writability flag, which the link does not wait on.
+   * We send a few small messages per measurement; a peer with {@link #MAX_UNREAD_BYTES} unread (in
+   * our buffer, beyond what TCP holds) is stuck or never reads, and its connection is closed (see
+   * {@link MeasurerChannelHandler}): what we queue for one measurer is bounded by this.
    */
-  private static final WriteBufferWaterMark WATER_MARK =
-      new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+  static final int MAX_UNREAD_BYTES = 256 * 1024;
+
+  /**
+   * Connections open at once, TLS handshakes included: anyone can open a socket before TLS tells
+   * measurers from strangers, so without a bound a flood of them would hold memory for each. Far
+   * more than the measurers a coordinator has; one over it is closed at once.
+   */
+  static final int MAX_CONNECTIONS = 256;
+
+  static final WriteBufferWaterMark WATER_MARK =
+      new WriteBufferWaterMark(64 * 1024, MAX_UNREAD_BYTES);
 
   private final InetSocketAddress listenAddress;
   private final EventLoop loop;
@@ -47,6 +57,7 @@ public final class MeasurerServer implements AutoCloseable {
   private final MeasurerListener listener;
   private final Duration handshakeTimeout;
   private final TcpKeepalive keepalive;
+  private final int maxConnections;
   private final ChannelGroup channels;
   private Channel serverChannel;
 
@@ -61,7 +72,14 @@ public final class MeasurerServer implements AutoCloseable {
       EventLoop loop,
       SslContext sslContext,
       MeasurerListener listener) {
-    this(listenAddress, loop, sslContext, listener, HANDSHAKE_TIMEOUT, TcpKeepalive.DEFAULT);
+    this(
+        listenAddress,
+        loop,
+        sslContext,
+        listener,
+        HANDSHAKE_TIMEOUT,
+        TcpKeepalive.DEFAULT,
+        MAX_CONNECTIONS);
   }
 
   MeasurerServer(
@@ -70,7 +88,9 @@ public final class MeasurerServer implements AutoCloseable {
       SslContext sslContext,
       MeasurerListener listener,
       Duration handshakeTimeout,
-      TcpKeepalive keepalive) {
+      TcpKeepalive keepalive,
+      int maxConnections) {
+    this.maxConnections = maxConnections;
     this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     this.keepalive = Objects.requireNonNull(keepalive, "keepalive");
     this.listenAddress = Objects.requireNonNull(listenAddress, "listenAddress");
@@ -106,6 +126,16 @@ public final class MeasurerServer implements AutoCloseable {
               keepalive.applyToChildren(b, loop);
             },
             ch -> {
+              // Runs on the loop, as the group's bookkeeping, so the count is exact. The group
+              // holds the server channel too.
+              if (channels.size() - 1 >= maxConnections) {
+                LOG.warn(
+                    "refusing a measurer connection from {}: already {} open (the limit)",
+                    HostPort.format(ch.remoteAddress()),
+                    maxConnections);
+                var unused = ch.close();
+                return;
+              }
               channels.add(ch);
               SslHandler tls = sslContext.newHandler(ch.alloc());
               tls.setHandshakeTimeout(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -42,7 +42,7 @@ final class StateFile implements ScheduleRunner.StateStore {
   private final Duration period;
   private final Duration slot;
   private final Clock clock;
-  private final ObjectMapper json = mapper();
+  private static final ObjectMapper JSON = mapper();
 
   static ObjectMapper mapper() {
     return JsonMapper.builder()
@@ -63,6 +63,20 @@ final class StateFile implements ScheduleRunner.StateStore {
     return file;
   }
 
+  /**
+   * The content of a state file's bytes.
+   *
+   * @throws IOException if they are not JSON or not content the records accept
+   */
+  static Content decode(byte[] bytes) throws IOException {
+    return JSON.readValue(bytes, Content.class);
+  }
+
+  /** The bytes of a state file holding {@code c}. */
+  static byte[] encode(Content c) throws JsonProcessingException {
+    return JSON.writeValueAsBytes(c);
+  }
+
   @Override
   public Optional<ScheduleState> load() {
     byte[] bytes;
@@ -81,7 +95,7 @@ final class StateFile implements ScheduleRunner.StateStore {
     }
     Content c;
     try {
-      c = json.readValue(bytes, Content.class);
+      c = decode(bytes);
     } catch (IOException e) { // JSON syntax, or content the records refuse (Jackson wraps those)
       moveAside("is not a valid state file: " + oneLine(e));
       return Optional.empty();
@@ -108,8 +122,7 @@ final class StateFile implements ScheduleRunner.StateStore {
   public void save(ScheduleState state) throws IOException {
     byte[] bytes;
     try {
-      bytes =
-          json.writeValueAsBytes(new Content(VERSION, period.toSeconds(), slot.toSeconds(), state));
+      bytes = encode(new Content(VERSION, period.toSeconds(), slot.toSeconds(), state));
     } catch (JsonProcessingException e) {
       throw new IOException("cannot encode the schedule state: " + e.getMessage(), e);
     }

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,12 @@ class ControlServerPipelineTest {
   void setUp() {
     ch = new EmbeddedChannel();
     ControlServer.configure(ch.pipeline(), this::onLine, IDLE);
+  }
+
+  /** Replies a test did not read are buffers too. */
+  @AfterEach
+  void tearDown() {
+    ch.finishAndReleaseAll();
   }
 
   private void onLine(String line, ControlReply reply) {
@@ -75,6 +82,21 @@ class ControlServerPipelineTest {
     assertEquals(List.of("status", "help"), lines);
     assertEquals("line one\nOK status\nline one\nOK help\n", output());
     assertTrue(ch.isOpen());
+  }
+
+  @Test
+  void aClientThatDoesNotReadIsNotServedUntilItDoes() {
+    // Over the high water mark (the client has not read our replies): no command is run and
+    // nothing read until the replies drain, so that replies cannot pile up in memory.
+    ch.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+    write("status\nhelp\n");
+    assertEquals(List.of(), lines);
+    assertFalse(ch.config().isAutoRead());
+    ch.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+    ch.runPendingTasks();
+    assertEquals(List.of("status", "help"), lines);
+    assertTrue(ch.config().isAutoRead());
+    assertEquals("line one\nOK status\nline one\nOK help\n", output());
   }
 
   @Test

@@ -22,6 +22,7 @@ import org.flashflow.proto.Go;
 import org.flashflow.proto.Message;
 import org.flashflow.proto.MessageCodec;
 import org.flashflow.proto.netty.MessageFraming;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,12 @@ class MeasurerPipelineTest {
   void setUp() {
     listener = new RecordingListener();
     ch = channel(Optional.of("alice"));
+  }
+
+  /** Writes a test left queued are buffers too. */
+  @AfterEach
+  void tearDown() {
+    ch.finishAndReleaseAll();
   }
 
   private EmbeddedChannel channel(Optional<String> name) {
@@ -71,6 +78,26 @@ class MeasurerPipelineTest {
     handshake();
     assertEquals(List.of("connected"), kinds());
     assertEquals("alice", listener.all().get(0).link().name());
+  }
+
+  @Test
+  void aMeasurerThatDoesNotReadIsDroppedAtTheHighWaterMark() {
+    handshake();
+    ch.config().setWriteBufferWaterMark(MeasurerServer.WATER_MARK);
+    MeasurerLink link = listener.all().get(0).link();
+    // Written but never taken by the peer: EmbeddedChannel only moves what is flushed, so queue
+    // without flushing as a socket whose peer does not read would.
+    String padding = "x".repeat(1000);
+    int sent = 0;
+    while (ch.isWritable() && sent < 1000) {
+      ch.write(new Failure(1, OptionalLong.of(sent), Optional.of(padding)));
+      sent++;
+    }
+    ch.runPendingTasks();
+    assertFalse(ch.isOpen(), "closed once over " + MeasurerServer.MAX_UNREAD_BYTES + " bytes");
+    assertTrue(sent > MeasurerServer.WATER_MARK.low() / 1000, "closed too early, after " + sent);
+    assertEquals(List.of("connected", "disconnected"), kinds());
+    assertSame(link, listener.all().get(1).link());
   }
 
   @Test

@@ -298,7 +298,8 @@ class MeasurerServerLoopbackTest {
             TlsContexts.server(coordPem, List.of(alicePem)),
             listener,
             Duration.ofMillis(200),
-            TcpKeepalive.DEFAULT);
+            TcpKeepalive.DEFAULT,
+            MeasurerServer.MAX_CONNECTIONS);
     address = server.start();
     try (Socket s = new Socket(address.getAddress(), address.getPort())) {
       s.setSoTimeout(10_000);
@@ -307,6 +308,36 @@ class MeasurerServerLoopbackTest {
       } catch (SocketException reset) {
         // A reset is a close too.
       }
+    }
+    barrier();
+    assertEquals(List.of(), listener.all());
+  }
+
+  @Test
+  void connectionsOverTheLimitAreClosedAtOnce() throws Exception {
+    server.close();
+    server =
+        new MeasurerServer(
+            new InetSocketAddress("127.0.0.1", 0),
+            loop,
+            TlsContexts.server(coordPem, List.of(alicePem)),
+            listener,
+            Duration.ofSeconds(30),
+            TcpKeepalive.DEFAULT,
+            2);
+    address = server.start();
+    try (Socket a = new Socket(address.getAddress(), address.getPort());
+        Socket b = new Socket(address.getAddress(), address.getPort());
+        Socket c = new Socket(address.getAddress(), address.getPort())) {
+      c.setSoTimeout(10_000);
+      try {
+        assertEquals(-1, c.getInputStream().read(), "the third connection must be closed");
+      } catch (SocketException reset) {
+        // A reset is a close too.
+      }
+      // The first two are still open, waiting for their handshakes (30 s).
+      a.setSoTimeout(200);
+      assertThrows(java.net.SocketTimeoutException.class, () -> a.getInputStream().read());
     }
     barrier();
     assertEquals(List.of(), listener.all());

@@ -127,7 +127,8 @@ class SilentMeasurerNetnsTest {
             TlsContexts.server(coordPem, List.of(alicePem)),
             listener,
             MeasurerServer.HANDSHAKE_TIMEOUT,
-            FAST);
+            FAST,
+            MeasurerServer.MAX_CONNECTIONS);
     InetSocketAddress addr = server.start();
     ns.startPeer(
         peerOutput,
