@@ -283,6 +283,7 @@ public final class CoordDaemon {
     lines.add("control: " + controlListeners());
     lines.add("results log: " + config.resultsLog());
     lines.add(v3bw.statusLine());
+    lines.add(v3bw.voteStatusLine());
     if (schedule != null) {
       lines.addAll(schedule.statusLines());
     } else {

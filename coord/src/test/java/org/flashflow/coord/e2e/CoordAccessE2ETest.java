@@ -41,6 +41,8 @@ class CoordAccessE2ETest {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
     FakeFlashFlowTor tor = new FakeFlashFlowTor(true, 100);
     tor.addRelay(new Relay("honest", FP, 300_000, 200_000), Behaviour.HONEST);
+    tor.addRelay(new Relay("other1", "C1".repeat(20), 300_000, 200_000), Behaviour.HONEST);
+    tor.addRelay(new Relay("other2", "C2".repeat(20), 300_000, 200_000), Behaviour.HONEST);
     coord =
         new CoordFixture(dir)
             .attach(tor)
@@ -119,6 +121,17 @@ class CoordAccessE2ETest {
     Path link = dir.resolve("coord/v3bw/v3bw");
     assertEquals(file.toRealPath(), link.toRealPath());
     assertTrue(Files.exists(coord.resultsLog()), "the results log exists");
+
+    // 1 of 3 relays measured is under the default minimum of 60% (2 relays): no vote yet, and
+    // status says so.
+    assertTrue(Files.readString(file).contains(" under_min_report=1 vote=0"));
+    String status = coord.status();
+    assertTrue(
+        status.contains(
+            "bandwidth file: does NOT vote: every relay has vote=0 until more are measured (1 of"
+                + " 3 consensus relays eligible, minimum 2, [v3bw]"
+                + " minimum_percent_eligible_relays = 60)"),
+        status);
 
     Result bw = run("runuser", "-u", "debian-tor", "--", "cat", link.toString());
     assertEquals(new Result(0, Files.readString(file)), bw);
