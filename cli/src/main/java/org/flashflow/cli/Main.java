@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       ReportCommand.class,
       CleanupCommand.class,
       CtrlCommand.class,
+      HashPasswordCommand.class,
       KeygenCommand.class,
       DemoCommand.class
     })

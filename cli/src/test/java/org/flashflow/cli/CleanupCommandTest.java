@@ -29,6 +29,8 @@ class CleanupCommandTest {
         ini,
         "[coord]\ndatadir = "
             + dir.resolve("data")
+            // Both kinds of file in one directory, as older configs had them.
+            + "\n[v3bw]\nv3bw = ${coord:resultsdir}/v3bw"
             + "\n[cleanup]\nresults_compress_after = 10 days\nresults_delete_after = 20 days\n");
     file("results.log", Duration.ofDays(100));
     file("results.log.1", Duration.ofDays(11));

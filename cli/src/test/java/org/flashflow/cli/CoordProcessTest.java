@@ -17,6 +17,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flashflow.common.tls.KeyGen;
+import org.flashflow.coord.control.CookieFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,9 @@ class CoordProcessTest {
     tor.close();
   }
 
+  /** More {@code [coord]} lines for {@link #config}. */
+  private String extraCoordLines = "";
+
   private Path config(String ctrlAddr) throws IOException {
     Path ini = dir.resolve("coord.ini");
     Files.writeString(
@@ -74,6 +79,7 @@ class CoordProcessTest {
             + "ctrl_addr = "
             + ctrlAddr
             + "\n"
+            + extraCoordLines
             + "[schedule]\n"
             + "enabled = false\n"
             + "[tor]\n"
@@ -126,7 +132,9 @@ class CoordProcessTest {
 
   /** Starts {@code flashflow coord} in a new JVM; returns its control port once it answers. */
   private int startCoord() throws Exception {
-    KeyGen.generate("coord", key());
+    if (!Files.exists(key())) {
+      KeyGen.generate("coord", key());
+    }
     Path ini = config("127.0.0.1:0");
     Path log = dir.resolve("coord.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -179,6 +187,27 @@ class CoordProcessTest {
     try (ServerSocket s = new ServerSocket()) {
       s.bind(new InetSocketAddress("127.0.0.1", port)); // released
     }
+  }
+
+  @Test
+  void aControlSocketLeftByAKilledCoordinatorIsReplacedAtTheNextStart() throws Exception {
+    Path sock = dir.resolve("coord.sock");
+    extraCoordLines = "ctrl_socket = " + sock + "\n";
+    startCoord();
+    process.destroyForcibly(); // SIGKILL: no clean-up
+    assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+    assertTrue(Files.exists(sock, LinkOption.NOFOLLOW_LINKS), "the killed coordinator's socket");
+
+    startCoord();
+    CommandLine cl = Main.newCommandLine();
+    StringWriter out = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(new StringWriter(), true));
+    assertEquals(0, cl.execute("ctrl", "--socket", sock.toString(), "status"), out.toString());
+    assertTrue(out.toString().startsWith("tor: READY"), out.toString());
+    process.destroy();
+    assertExitsZero(dir.resolve("coord.log"));
+    assertTrue(!Files.exists(sock, LinkOption.NOFOLLOW_LINKS), "removed at a clean stop");
   }
 
   @Test
@@ -281,13 +310,19 @@ class CoordProcessTest {
   }
 
   /** One control command on a fresh connection; an empty-ish reply if it cannot connect. */
-  private static List<String> command(int port, String line) {
+  /** One command over TCP, authenticated with the cookie the coordinator wrote, as an operator. */
+  private List<String> command(int port, String line) {
     List<String> reply = new ArrayList<>();
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(10_000);
-      s.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      String auth = CookieFile.authLine(dir.resolve("data/ctrl_auth_cookie"));
+      s.getOutputStream().write((auth + "\n" + line + "\n").getBytes(StandardCharsets.UTF_8));
       BufferedReader in =
           new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+      String authReply = in.readLine();
+      if (!"OK".equals(authReply)) {
+        return List.of("(auth refused: " + authReply + ")");
+      }
       String l;
       while ((l = in.readLine()) != null) {
         reply.add(l);

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,6 +35,7 @@ public final class V3bwGenerator {
   private final V3bwWriter writer;
   private final V3bwSettings settings;
   private final Instant generatorStarted;
+  private Optional<Eligibility> lastEligibility = Optional.empty();
   private final String softwareVersion;
   private final Clock clock;
 
@@ -76,6 +78,19 @@ public final class V3bwGenerator {
   }
 
   /** {@code [v3bw] max_results_age}. */
+  /**
+   * Whether the last file this generator wrote votes; empty before the first. Read it on the thread
+   * that calls {@code generate}.
+   */
+  public Optional<Eligibility> lastEligibility() {
+    return lastEligibility;
+  }
+
+  /** {@code [v3bw] minimum_percent_eligible_relays}, for messages. */
+  public int minimumPercentEligible() {
+    return settings.minimumPercentEligible();
+  }
+
   public Duration maxResultsAge() {
     return settings.maxResultsAge();
   }
@@ -135,12 +150,20 @@ public final class V3bwGenerator {
         BandwidthFile.render(
             latest, consensus, descriptors, settings, generatorStarted, now, softwareVersion);
     Path file = writer.write(content, now);
+    lastEligibility = Eligibility.ofHeader(content);
     log.info(
         "bandwidth file {}: {} measured relays, {} in the consensus, {} descriptors",
         file,
         latest.size(),
         consensus.size(),
         descriptors.byFingerprint().size());
+    // One line per file, and only for a file that does not vote: a fresh coordinator's files.
+    lastEligibility
+        .filter(e -> !e.votes())
+        .ifPresent(
+            e ->
+                log.warn(
+                    "bandwidth file {} {}", file, e.describe(settings.minimumPercentEligible())));
     return file;
   }
 

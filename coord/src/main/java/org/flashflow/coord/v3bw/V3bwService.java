@@ -46,6 +46,7 @@ public final class V3bwService implements V3bwTrigger {
   private final Clock clock;
   private final ResultsLogReader reader;
   private final LatestResultsCache latest = new LatestResultsCache();
+  private Optional<Eligibility> lastEligibility = Optional.empty();
 
   public V3bwService(
       Loop loop,
@@ -124,6 +125,17 @@ public final class V3bwService implements V3bwTrigger {
     return latest.isLoaded()
         ? "latest results: " + latest.size() + " relays in memory"
         : "latest results: still loading from the results log";
+  }
+
+  /**
+   * For {@code status}: whether the last bandwidth file votes ({@link Eligibility}), so that an
+   * operator sees why a fresh coordinator's files are ignored by tor.
+   */
+  public String voteStatusLine() {
+    loop.checkInLoop();
+    return lastEligibility
+        .map(e -> "bandwidth file: " + e.describe(generator.minimumPercentEligible()))
+        .orElse("bandwidth file: none written since start");
   }
 
   @Override
@@ -310,8 +322,10 @@ public final class V3bwService implements V3bwTrigger {
       io.execute(
           () -> {
             Result r;
+            Optional<Eligibility> eligibility = Optional.empty();
             try {
               r = new Written(work.run());
+              eligibility = generator.lastEligibility();
             } catch (StaleResultsException e) {
               r = new NotWritten(e.getMessage());
             } catch (IOException | RuntimeException e) {
@@ -319,7 +333,14 @@ public final class V3bwService implements V3bwTrigger {
               r = new NotWritten("writing the bandwidth file failed: " + e.getMessage());
             }
             Result result = r;
-            loop.execute(() -> done.accept(result));
+            Optional<Eligibility> written = eligibility;
+            loop.execute(
+                () -> {
+                  if (written.isPresent()) {
+                    lastEligibility = written;
+                  }
+                  done.accept(result);
+                });
           });
     } catch (RejectedExecutionException e) {
       done.accept(new NotWritten("the coordinator is shutting down"));

@@ -40,4 +40,49 @@ class CoordConfigTest {
     Config zero = Config.parse("[cleanup]\nresults_compress_after = 0\n", "x");
     assertThrows(ConfigException.class, () -> CoordConfig.retention(zero));
   }
+
+  @Test
+  void controlDefaultsAreCookieAuthOnLocalhostAndSixtyPercentToVote() throws Exception {
+    CoordConfig c = CoordConfig.from(Config.defaults());
+    assertEquals(CoordConfig.AuthMode.COOKIE, c.control().auth());
+    assertEquals("localhost:12935", c.control().tcp().orElseThrow().toString());
+    assertEquals(java.util.Optional.empty(), c.control().socket());
+    assertEquals(java.nio.file.Path.of("data-coord/ctrl_auth_cookie"), c.control().cookieFile());
+    assertEquals(60, c.v3bwSettings().minimumPercentEligible());
+  }
+
+  @Test
+  void badControlValuesNameTheKey() throws Exception {
+    ConfigException auth =
+        assertThrows(
+            ConfigException.class,
+            () -> CoordConfig.control(Config.parse("[coord]\nctrl_auth = secret\n", "x")));
+    assertEquals(
+        "[coord] ctrl_auth = \"secret\": expected cookie, password or none", auth.getMessage());
+    ConfigException noHash =
+        assertThrows(
+            ConfigException.class,
+            () -> CoordConfig.control(Config.parse("[coord]\nctrl_auth = password\n", "x")));
+    assertEquals(
+        "[coord] ctrl_password_hash = \"\": expected a hash from 'flashflow hash-password' when"
+            + " ctrl_auth = password",
+        noHash.getMessage());
+    ConfigException badHash =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                CoordConfig.control(Config.parse("[coord]\nctrl_password_hash = hunter2\n", "x")));
+    assertEquals(
+        "[coord] ctrl_password_hash = \"hunter2\": expected a hash from 'flashflow"
+            + " hash-password' ($scrypt$ln=..,r=..,p=..$salt$hash)",
+        badHash.getMessage());
+    ConfigException group =
+        assertThrows(
+            ConfigException.class,
+            () -> CoordConfig.from(Config.parse("[v3bw]\ngroup = no-such-group-x\n", "x")));
+    assertEquals(
+        "[v3bw] group = \"no-such-group-x\": expected an existing group"
+            + " (java.io.IOException: no such group)",
+        group.getMessage());
+  }
 }

@@ -75,8 +75,14 @@ class CoordHappyPathE2ETest {
     assertTrue(relayLine(file, LIAR_FP).contains(" bw=1 "), relayLine(file, LIAR_FP));
     assertEquals(
         file.toRealPath(),
-        dir.resolve("coord/results/v3bw").toRealPath(),
+        dir.resolve("coord/v3bw/v3bw").toRealPath(),
         "the v3bw symlink points at the new file");
+    // 1 of 2 relays measured reaches the default minimum of 60% (round(1.2) = 1, as sbws).
+    assertTrue(!relayLine.contains("vote=0"), relayLine);
+    String status = coord.status();
+    assertTrue(
+        status.contains("bandwidth file: votes (1 of 2 consensus relays eligible, minimum 1)"),
+        status);
   }
 
   @Test

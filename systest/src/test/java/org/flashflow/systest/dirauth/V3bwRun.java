@@ -35,14 +35,22 @@ final class V3bwRun {
   private final StringBuilder log = new StringBuilder();
   private long nextMeasId = 100;
 
-  /** A coord.ini with only {@code [coord] datadir}: the results log and v3bw are the defaults. */
+  /**
+   * A coord.ini with {@code [coord] datadir} and no minimum of eligible relays: the results log and
+   * v3bw are the defaults.
+   */
   V3bwRun(Path dir) throws IOException {
     this.datadir = dir.resolve("coord");
     this.resultsDir = datadir.resolve("results");
-    this.link = resultsDir.resolve("v3bw");
+    this.link = datadir.resolve("v3bw/v3bw");
     this.ini = dir.resolve("coord.ini");
     Files.createDirectories(resultsDir);
-    Files.writeString(ini, "[coord]\ndatadir = " + datadir + "\n", UTF_8);
+    // The authorities themselves are in the consensus but never eligible, so in this small
+    // network the default 60% could leave the file without a vote; voting is what is tested here.
+    Files.writeString(
+        ini,
+        "[coord]\ndatadir = " + datadir + "\n[v3bw]\nminimum_percent_eligible_relays = 0\n",
+        UTF_8);
   }
 
   /**
