@@ -233,7 +233,10 @@ final class ResultsLogParser {
       return;
     }
     int detailStart = skipBlanks();
-    String detail = new String(buf, detailStart, end - detailStart, UTF_8).strip();
+    // As the writer makes it (a CR, which only splits lines for other readers, becomes a space), so
+    // that a record read and written again is the same record.
+    String detail =
+        ResultsLogFormat.singleLine(new String(buf, detailStart, end - detailStart, UTF_8));
     finish(id, Optional.of(new MeasurementRecord.Failed(reason, detail)));
   }
 
