@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "ctrl",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Sends one command to a coordinator's control socket and prints the reply up to the"
           + " line starting with OK or ERR.",
@@ -60,7 +62,10 @@ final class CtrlCommand implements Callable<Integer> {
     @Option(
         names = {"-c", "--config"},
         paramLabel = "FILE",
-        description = "Config file whose [ctrl] coord_addr to use (default localhost:12935).")
+        description =
+            "Config file whose [ctrl] coord_addr to use (default: "
+                + DefaultConfigs.COORD
+                + " if it exists, else localhost:12935).")
     Path config;
 
     @Option(
@@ -111,8 +116,20 @@ final class CtrlCommand implements Callable<Integer> {
         throw new ConfigException("--addr \"" + target.addr + "\": expected " + e.getMessage(), e);
       }
     }
-    Config config = target != null ? Config.load(target.config) : Config.defaults();
+    Path file = configFile(target != null ? target.config : null, Path.of(DefaultConfigs.COORD));
+    Config config = file != null ? Config.load(file) : Config.defaults();
     return config.address("ctrl", "coord_addr");
+  }
+
+  /**
+   * The config file to read: the one given, else the installed coordinator's if there is one, else
+   * none (built-in defaults).
+   */
+  static Path configFile(Path given, Path installed) {
+    if (given != null) {
+      return given;
+    }
+    return Files.isRegularFile(installed) ? installed : null;
   }
 
   private int exchange(HostPort address, String line, Duration readTimeout) {
