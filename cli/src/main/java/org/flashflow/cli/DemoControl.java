@@ -6,10 +6,12 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.flashflow.common.config.HostPort;
+import org.flashflow.coord.control.CookieFile;
 
 /**
  * One connection to the coordinator's control socket (protocol.md section 8), kept open for the
@@ -30,11 +32,17 @@ final class DemoControl implements AutoCloseable {
     this.out = socket.getOutputStream();
   }
 
-  static DemoControl connect(HostPort address) throws IOException {
+  /** Connects and authenticates with the cookie the coordinator wrote to {@code cookieFile}. */
+  static DemoControl connect(HostPort address, Path cookieFile) throws IOException {
     Socket s = new Socket();
     try {
       s.connect(address.toSocketAddress(), (int) TIMEOUT.toMillis());
-      return new DemoControl(s);
+      DemoControl c = new DemoControl(s);
+      List<String> reply = c.command(CookieFile.authLine(cookieFile));
+      if (!reply.get(reply.size() - 1).startsWith("OK")) {
+        throw new IOException("the coordinator refused the demo's control cookie: " + reply);
+      }
+      return c;
     } catch (IOException | RuntimeException e) {
       s.close();
       throw e;

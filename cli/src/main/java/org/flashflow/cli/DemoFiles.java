@@ -91,6 +91,11 @@ record DemoFiles(Path dir) {
     write(testnetIni(), sb.toString());
   }
 
+  /** The coordinator's control cookie (the default {@code ctrl_cookie_file} in its datadir). */
+  Path controlCookie() {
+    return dir.resolve(COORD).resolve("ctrl_auth_cookie");
+  }
+
   /**
    * The coordinator's config: attached to the emulated coordinator tor, both its ports chosen by
    * the OS (it logs them), no schedule: the demo asks for every measurement.

@@ -145,7 +145,7 @@ final class DemoRun {
           files.measurerIni(m).toString());
     }
 
-    try (DemoControl ctl = DemoControl.connect(controlPort)) {
+    try (DemoControl ctl = DemoControl.connect(controlPort, files.controlCookie())) {
       awaitReady(ctl);
       Map<String, DemoOutcome> outcomes = measureAll(ctl);
       List<String> reply = ctl.command("v3bw");

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       V3bwCommand.class,
       CleanupCommand.class,
       CtrlCommand.class,
+      HashPasswordCommand.class,
       KeygenCommand.class,
       DemoCommand.class
     })

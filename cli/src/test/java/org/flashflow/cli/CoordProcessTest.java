@@ -27,6 +27,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flashflow.common.tls.KeyGen;
+import org.flashflow.coord.control.CookieFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -281,13 +282,19 @@ class CoordProcessTest {
   }
 
   /** One control command on a fresh connection; an empty-ish reply if it cannot connect. */
-  private static List<String> command(int port, String line) {
+  /** One command over TCP, authenticated with the cookie the coordinator wrote, as an operator. */
+  private List<String> command(int port, String line) {
     List<String> reply = new ArrayList<>();
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(10_000);
-      s.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      String auth = CookieFile.authLine(dir.resolve("data/ctrl_auth_cookie"));
+      s.getOutputStream().write((auth + "\n" + line + "\n").getBytes(StandardCharsets.UTF_8));
       BufferedReader in =
           new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+      String authReply = in.readLine();
+      if (!"OK".equals(authReply)) {
+        return List.of("(auth refused: " + authReply + ")");
+      }
       String l;
       while ((l = in.readLine()) != null) {
         reply.add(l);

@@ -171,7 +171,7 @@ class CtrlCommandTest {
   void addressFromConfigFile(@TempDir Path dir) throws Exception {
     CompletableFuture<String> received = serve("OK\n", false);
     Path ini = dir.resolve("ctrl.ini");
-    Files.writeString(ini, "[ctrl]\ncoord_addr = " + addr() + "\n");
+    Files.writeString(ini, "[ctrl]\ncoord_addr = " + addr() + "\nauth = none\n");
     assertEquals(0, run("-c", ini.toString(), "--timeout", "10 s", "help"), err.toString());
     assertEquals("help", received.get(10, TimeUnit.SECONDS));
   }

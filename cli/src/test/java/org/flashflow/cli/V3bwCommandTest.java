@@ -39,7 +39,7 @@ class V3bwCommandTest {
   @BeforeEach
   void setUp() throws Exception {
     datadir = dir.resolve("data");
-    link = datadir.resolve("results/v3bw");
+    link = datadir.resolve("v3bw/v3bw");
     ini = dir.resolve("coord.ini");
     Files.writeString(ini, "[coord]\ndatadir = " + datadir + "\n");
     Files.createDirectories(datadir.resolve("results"));

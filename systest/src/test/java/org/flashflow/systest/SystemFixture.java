@@ -77,6 +77,8 @@ final class SystemFixture implements AutoCloseable {
     coord("coord", "keydir", c.resolve("keys").toString());
     coord("coord", "listen_addr", "127.0.0.1:0");
     coord("coord", "ctrl_addr", "127.0.0.1:0");
+    // Authentication is not what these tests are about (coord's ControlAuth tests are).
+    coord("coord", "ctrl_auth", "none");
     coord("meas_params", "meas_duration", "4");
     coord("meas_params", "bg_percent", String.valueOf(BG_PERCENT));
     coord("schedule", "enabled", "false");

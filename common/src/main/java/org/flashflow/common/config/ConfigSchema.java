@@ -34,15 +34,22 @@ public final class ConfigSchema {
         entry("tor_datadir", "${datadir}/tor"),
         entry("listen_addr", "localhost:12934"),
         entry("ctrl_addr", "localhost:12935"),
+        entry("ctrl_socket", ""),
+        entry("ctrl_group", ""),
+        entry("ctrl_auth", "cookie"),
+        entry("ctrl_cookie_file", "${datadir}/ctrl_auth_cookie"),
+        entry("ctrl_password_hash", ""),
         entry("state_file", "${datadir}/state.json"));
     section(
         s,
         "v3bw",
-        entry("v3bw", "${coord:resultsdir}/v3bw"),
+        entry("v3bw", "${coord:datadir}/v3bw/v3bw"),
+        // Empty: the group of debian-tor if that user exists; "none": no group.
+        entry("group", ""),
         entry("max_results_age", "604800"),
         entry("interval", "1 hour"),
-        // sbws's rule, off by default: too few eligible relays and every relay gets vote=0.
-        entry("minimum_percent_eligible_relays", "0"),
+        // sbws's rule and default: too few eligible relays and every relay gets vote=0.
+        entry("minimum_percent_eligible_relays", "60"),
         entry("minimum_number_eligible_relays", "0"));
     section(
         s,
@@ -72,7 +79,14 @@ public final class ConfigSchema {
         entry("tor_datadir", "${datadir}/tor"),
         entry("coord_addr", "localhost:12934"),
         entry("circ_build_timeout", "20"));
-    section(s, "ctrl", entry("coord_addr", "localhost:12935"));
+    section(
+        s,
+        "ctrl",
+        entry("coord_addr", "localhost:12935"),
+        entry("socket", "${coord:ctrl_socket}"),
+        entry("auth", "${coord:ctrl_auth}"),
+        entry("cookie_file", "${coord:ctrl_cookie_file}"),
+        entry("password", ""));
     section(
         s,
         "tor",

@@ -27,11 +27,17 @@ class ConfigDefaultsTest {
         "coord | tor_datadir | data-coord/tor",
         "coord | listen_addr | localhost:12934",
         "coord | ctrl_addr | localhost:12935",
+        "coord | ctrl_socket | ``",
+        "coord | ctrl_group | ``",
+        "coord | ctrl_auth | cookie",
+        "coord | ctrl_cookie_file | data-coord/ctrl_auth_cookie",
+        "coord | ctrl_password_hash | ``",
         "coord | state_file | data-coord/state.json",
-        "v3bw | v3bw | data-coord/results/v3bw",
+        "v3bw | v3bw | data-coord/v3bw/v3bw",
+        "v3bw | group | ``",
         "v3bw | max_results_age | 604800",
         "v3bw | interval | 1 hour",
-        "v3bw | minimum_percent_eligible_relays | 0",
+        "v3bw | minimum_percent_eligible_relays | 60",
         "v3bw | minimum_number_eligible_relays | 0",
         "cleanup | results_compress_after | 29 days",
         "cleanup | results_delete_after | 57 days",
@@ -50,6 +56,10 @@ class ConfigDefaultsTest {
         "measurer | coord_addr | localhost:12934",
         "measurer | circ_build_timeout | 20",
         "ctrl | coord_addr | localhost:12935",
+        "ctrl | socket | ``",
+        "ctrl | auth | cookie",
+        "ctrl | cookie_file | data-coord/ctrl_auth_cookie",
+        "ctrl | password | ``",
         "tor | tor_bin | tor",
         "tor | torrc_extra_lines | ``",
         "tor | control_addr | ``",
@@ -89,7 +99,7 @@ class ConfigDefaultsTest {
             "measurers"),
         List.copyOf(d.keySet()));
     int keys = d.values().stream().mapToInt(Map::size).sum();
-    assertEquals(48, keys);
+    assertEquals(58, keys);
     assertTrue(d.get("measurers").isEmpty());
   }
 

@@ -18,7 +18,7 @@ class InterpolationTest {
     assertEquals("/var/lib/ff/keys/coord.pem", c.string("coord", "key"));
     assertEquals("/var/lib/ff/results/results.log", c.string("coord", "results_log"));
     // Cross-section reference in a default, resolved in the referenced section.
-    assertEquals("/var/lib/ff/results/v3bw", c.string("v3bw", "v3bw"));
+    assertEquals("/var/lib/ff/v3bw/v3bw", c.string("v3bw", "v3bw"));
   }
 
   @ParameterizedTest

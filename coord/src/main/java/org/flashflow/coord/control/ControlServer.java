@@ -1,5 +1,6 @@
 package org.flashflow.coord.control;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -10,7 +11,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
@@ -18,23 +18,32 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.flashflow.common.config.HostPort;
 import org.flashflow.common.net.HandlerNames;
 import org.flashflow.coord.net.Sockets;
+import org.flashflow.coord.net.UnixSocketServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator control socket (protocol.md section 8) on {@code [coord] ctrl_addr}: plain TCP, one
- * command per line, for telnet, netcat and {@code flashflow ctrl}. It lives on the coordinator's
- * event loop, so the {@link ControlCommandHandler} runs on the thread that owns the state.
+ * The operator control socket (protocol.md section 8): TCP on {@code [coord] ctrl_addr} and/or a
+ * Unix socket at {@code ctrl_socket}, one command per line, for telnet, netcat and {@code flashflow
+ * ctrl}. It lives on the coordinator's event loop, so the {@link ControlCommandHandler} runs on the
+ * thread that owns the state.
  *
- * <p>The socket has no authentication, which is why the default address is {@code localhost};
- * connection and line limits keep a misbehaving local client from exhausting the coordinator.
+ * <p>A TCP connection must authenticate first ({@link AuthGate}, {@code ctrl_auth}); on the Unix
+ * socket the file's mode and group decide who may connect, as with tor's ControlSocket. Connection
+ * and line limits keep a misbehaving local client from exhausting the coordinator.
  */
 public final class ControlServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
@@ -48,94 +57,174 @@ public final class ControlServer implements AutoCloseable {
   /** A forgotten telnet session should not stay open for ever. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
-  private final InetSocketAddress address;
+  /**
+   * Where to listen and how TCP clients authenticate.
+   *
+   * @param tcp {@code ctrl_addr}; empty: no TCP listener; port 0 picks a free port
+   * @param socket {@code ctrl_socket}; empty: no Unix socket
+   * @param group the Unix socket's group ({@code ctrl_group}); empty: the daemon's
+   * @param auth what a TCP connection must send first
+   */
+  public record Access(
+      Optional<InetSocketAddress> tcp,
+      Optional<Path> socket,
+      Optional<GroupPrincipal> group,
+      ControlAuth auth) {
+    public Access {
+      Objects.requireNonNull(tcp, "tcp");
+      Objects.requireNonNull(socket, "socket");
+      Objects.requireNonNull(group, "group");
+      Objects.requireNonNull(auth, "auth");
+    }
+  }
+
+  private final Access access;
   private final EventLoop loop;
   private final ControlCommandHandler commands;
   private final int maxConnections;
   private final Duration idleTimeout;
   private final ChannelGroup connections;
+  private final ExecutorService slowChecks; // null unless passwords are checked
   private Channel serverChannel;
+  private UnixSocketServer unixServer;
+
+  /** TCP on {@code address} without authentication ({@code ctrl_auth = none}); for tests. */
+  public ControlServer(InetSocketAddress address, EventLoop loop, ControlCommandHandler commands) {
+    this(
+        new Access(
+            Optional.of(address), Optional.empty(), Optional.empty(), new ControlAuth.None()),
+        loop,
+        commands);
+  }
 
   /**
-   * @param address where to listen ({@code [coord] ctrl_addr}); port 0 picks a free port
+   * @param access where to listen and how TCP clients authenticate
    * @param loop the coordinator's single event loop; every connection is registered on it
    * @param commands executes command lines, called on {@code loop}
    */
-  public ControlServer(InetSocketAddress address, EventLoop loop, ControlCommandHandler commands) {
-    this(address, loop, commands, DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT);
+  public ControlServer(Access access, EventLoop loop, ControlCommandHandler commands) {
+    this(access, loop, commands, DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT);
   }
 
   ControlServer(
-      InetSocketAddress address,
+      Access access,
       EventLoop loop,
       ControlCommandHandler commands,
       int maxConnections,
       Duration idleTimeout) {
-    this.address = Objects.requireNonNull(address, "address");
+    this.access = Objects.requireNonNull(access, "access");
     this.loop = Objects.requireNonNull(loop, "loop");
     this.commands = Objects.requireNonNull(commands, "commands");
     this.maxConnections = maxConnections;
     this.idleTimeout = idleTimeout;
     this.connections = new DefaultChannelGroup("control", loop);
+    this.slowChecks =
+        ControlAuth.isSlow(access.auth())
+            ? Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread t = new Thread(r, "ctrl-auth");
+                  t.setDaemon(true);
+                  return t;
+                })
+            : null;
   }
 
   /**
    * Binds and starts accepting; blocks until bound. Call once, not on the event loop.
    *
-   * @return the bound address (the real port if the configured one was 0)
+   * @return the bound TCP address (the real port if the configured one was 0); null when there is
+   *     no TCP listener
    * @throws IOException "cannot listen for control connections on host:port: reason"
    */
   public InetSocketAddress start() throws IOException {
-    if (serverChannel != null) {
+    if (serverChannel != null || unixServer != null) {
       throw new IllegalStateException("already started");
     }
-    serverChannel =
-        Sockets.serve(
-            loop,
-            address,
-            "control connections",
-            // Keep the socket writable after the client's EOF: `printf 'status' | nc` must still
-            // get its answer.
-            b -> b.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true),
-            this::accept);
-    InetSocketAddress bound = boundAddress();
-    LOG.info("control socket listening on {}", HostPort.format(bound));
-    return bound;
+    // Keep the socket writable after the client's EOF: `printf 'status' | nc` must still get its
+    // answer.
+    Consumer<ServerBootstrap> halfClosure =
+        b -> b.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    try {
+      if (access.tcp().isPresent()) {
+        serverChannel =
+            Sockets.serve(
+                loop,
+                access.tcp().get(),
+                "control connections",
+                halfClosure,
+                ch -> accept(ch, true));
+        LOG.info("control port listening on {}", HostPort.format(boundAddress()));
+        if (access.auth() instanceof ControlAuth.None) {
+          LOG.warn(
+              "control port {} has no authentication ([coord] ctrl_auth = none): every local user"
+                  + " can start measurements of any relay",
+              HostPort.format(boundAddress()));
+        }
+      }
+      if (access.socket().isPresent()) {
+        unixServer =
+            UnixSocketServer.serve(
+                loop,
+                access.socket().get(),
+                access.group(),
+                "control connections",
+                halfClosure,
+                ch -> accept(ch, false));
+        LOG.info("control socket listening on {}", access.socket().get());
+      }
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+    return serverChannel == null ? null : boundAddress();
   }
 
-  /** The address actually bound; only after {@link #start}. */
+  /** The TCP address actually bound; only after {@link #start} with a TCP listener. */
   public InetSocketAddress boundAddress() {
     if (serverChannel == null) {
-      throw new IllegalStateException("not started");
+      throw new IllegalStateException("no TCP listener started");
     }
     return (InetSocketAddress) serverChannel.localAddress();
   }
 
-  /** Stops listening and closes every control connection; waits unless on the event loop. */
+  /** Stops listening, closes every control connection, removes the Unix socket file. */
   @Override
   public void close() {
     if (serverChannel != null) {
       connections.add(serverChannel);
     }
+    if (unixServer != null) {
+      connections.add(unixServer.channel());
+    }
     var done = connections.close();
     if (!loop.inEventLoop()) {
       done.awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
+    if (unixServer != null) {
+      try {
+        unixServer.close();
+      } catch (IOException e) {
+        LOG.warn("cannot remove the control socket {}: {}", unixServer.path(), e.toString());
+      }
+    }
+    if (slowChecks != null) {
+      slowChecks.shutdownNow();
+    }
   }
 
-  private void accept(SocketChannel ch) {
+  private void accept(Channel ch, boolean tcp) {
     // Runs on the loop, like the group's bookkeeping, so the count is exact.
+    String peer = tcp ? HostPort.format(ch.remoteAddress()) : "the control socket";
     if (connections.size() >= maxConnections) {
-      LOG.warn(
-          "refusing control connection from {}: already {} open",
-          HostPort.format(ch.remoteAddress()),
-          connections.size());
+      LOG.warn("refusing control connection from {}: already {} open", peer, connections.size());
       ch.pipeline().addLast(HandlerNames.STRING_ENCODER, new StringEncoder(StandardCharsets.UTF_8));
       ch.pipeline().addLast(HandlerNames.REFUSE, new RefuseHandler());
       return;
     }
     connections.add(ch);
-    configure(ch.pipeline(), commands, idleTimeout);
+    ControlCommandHandler handler =
+        tcp ? new AuthGate(access.auth(), commands, ch.eventLoop(), slowChecks, peer) : commands;
+    configure(ch.pipeline(), handler, idleTimeout);
   }
 
   /** The pipeline of an accepted connection; shared with the codec tests. */

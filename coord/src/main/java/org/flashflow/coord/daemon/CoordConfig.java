@@ -1,12 +1,16 @@
 package org.flashflow.coord.daemon;
 
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.flashflow.common.config.Config;
 import org.flashflow.common.config.ConfigException;
 import org.flashflow.common.config.HostPort;
+import org.flashflow.coord.control.PasswordHash;
 import org.flashflow.coord.core.CoordSettings;
 import org.flashflow.coord.results.RetentionPolicy;
 import org.flashflow.coord.schedule.ScheduleConfig;
@@ -26,8 +30,9 @@ public record CoordConfig(
     Path resultsdir,
     Path resultsLog,
     HostPort listenAddr,
-    HostPort ctrlAddr,
+    ControlConfig control,
     Path v3bw,
+    Optional<GroupPrincipal> v3bwGroup,
     Duration maxResultsAge,
     CoordSettings settings,
     TorSession.Mode tor,
@@ -70,8 +75,9 @@ public record CoordConfig(
         c.path("coord", "resultsdir"),
         c.path("coord", "results_log"),
         c.address("coord", "listen_addr"),
-        c.address("coord", "ctrl_addr"),
+        control(c),
         c.path("v3bw", "v3bw"),
+        Groups.v3bwGroup(c),
         positive(c, "v3bw", "max_results_age"),
         settings,
         withFullDescriptors(TorSessionConfig.mode(c, c.path("coord", "tor_datadir"))),
@@ -79,6 +85,67 @@ public record CoordConfig(
         retention(c),
         v3bwSettings(c, settings),
         ScheduleConfig.from(c));
+  }
+
+  /**
+   * {@code [coord] ctrl_*}: who may send control commands.
+   *
+   * @param tcp {@code ctrl_addr}; empty: no TCP listener
+   * @param socket {@code ctrl_socket}; empty: no Unix socket
+   * @param group {@code ctrl_group} for the cookie file and the Unix socket; empty: the daemon's
+   * @param auth {@code ctrl_auth}, for TCP only
+   * @param cookieFile {@code ctrl_cookie_file}, written at each start when {@code auth} is cookie
+   * @param passwordHash {@code ctrl_password_hash}, present when {@code auth} is password
+   */
+  public record ControlConfig(
+      Optional<HostPort> tcp,
+      Optional<Path> socket,
+      Optional<GroupPrincipal> group,
+      AuthMode auth,
+      Path cookieFile,
+      Optional<PasswordHash> passwordHash) {}
+
+  /** {@code [coord] ctrl_auth}. */
+  public enum AuthMode {
+    COOKIE,
+    PASSWORD,
+    NONE
+  }
+
+  static ControlConfig control(Config c) throws ConfigException {
+    String mode = c.string("coord", "ctrl_auth").strip().toLowerCase(Locale.ROOT);
+    AuthMode auth =
+        switch (mode) {
+          case "cookie" -> AuthMode.COOKIE;
+          case "password" -> AuthMode.PASSWORD;
+          case "none" -> AuthMode.NONE;
+          default ->
+              throw ConfigException.badValue(
+                  "coord", "ctrl_auth", c.string("coord", "ctrl_auth"), "cookie, password or none");
+        };
+    Optional<PasswordHash> hash = Optional.empty();
+    String stored = c.string("coord", "ctrl_password_hash").strip();
+    if (!stored.isEmpty()) {
+      try {
+        hash = Optional.of(PasswordHash.parse(stored));
+      } catch (IllegalArgumentException e) {
+        throw ConfigException.badValue("coord", "ctrl_password_hash", stored, e.getMessage());
+      }
+    }
+    if (auth == AuthMode.PASSWORD && hash.isEmpty()) {
+      throw ConfigException.badValue(
+          "coord",
+          "ctrl_password_hash",
+          "",
+          "a hash from 'flashflow hash-password' when ctrl_auth = password");
+    }
+    return new ControlConfig(
+        c.optionalAddress("coord", "ctrl_addr"),
+        c.optionalPath("coord", "ctrl_socket"),
+        Groups.group(c, "coord", "ctrl_group"),
+        auth,
+        c.path("coord", "ctrl_cookie_file"),
+        hash);
   }
 
   /** {@code [v3bw]} rules and the parameters the bandwidth file's header reports. */

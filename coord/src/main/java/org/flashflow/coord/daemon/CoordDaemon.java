@@ -1,5 +1,7 @@
 package org.flashflow.coord.daemon;
 
+import static java.util.Locale.ROOT;
+
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -9,7 +11,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,8 +25,10 @@ import org.flashflow.common.loop.NettyLoop;
 import org.flashflow.common.loop.ShutdownSequence;
 import org.flashflow.common.net.Transport;
 import org.flashflow.common.tls.TlsContexts;
+import org.flashflow.coord.control.ControlAuth;
 import org.flashflow.coord.control.ControlServer;
 import org.flashflow.coord.control.ControlService;
+import org.flashflow.coord.control.CookieFile;
 import org.flashflow.coord.core.Coordinator;
 import org.flashflow.coord.core.MeasurementObserver;
 import org.flashflow.coord.measurer.MeasurerServer;
@@ -74,7 +77,9 @@ public final class CoordDaemon {
   private InetSocketAddress measurerAddress;
   private InetSocketAddress controlAddress;
 
-  private CoordDaemon(CoordConfig config, Clock clock, String softwareVersion) throws IOException {
+  private CoordDaemon(
+      CoordConfig config, Clock clock, String softwareVersion, ControlAuth controlAuth)
+      throws IOException {
     this.config = config;
     SslContext tls = tlsContext(config);
     EventLoopGroup group =
@@ -175,8 +180,16 @@ public final class CoordDaemon {
     ControlService commands = new ControlService(coordinator, v3bw, this::statusLines);
     this.measurerServer =
         new MeasurerServer(config.listenAddr().toSocketAddress(), eventLoop, tls, coordinator);
+    CoordConfig.ControlConfig ctrl = config.control();
     this.controlServer =
-        new ControlServer(config.ctrlAddr().toSocketAddress(), eventLoop, commands);
+        new ControlServer(
+            new ControlServer.Access(
+                ctrl.tcp().map(HostPort::toSocketAddress),
+                ctrl.socket(),
+                ctrl.group(),
+                controlAuth),
+            eventLoop,
+            commands);
   }
 
   /**
@@ -185,10 +198,9 @@ public final class CoordDaemon {
    */
   public static CoordDaemon start(CoordConfig config, Clock clock, String softwareVersion)
       throws IOException {
-    for (Path dir : List.of(config.datadir(), config.keydir(), config.resultsdir())) {
-      createPrivateDirectory(dir);
-    }
-    CoordDaemon d = new CoordDaemon(config, clock, softwareVersion);
+    DataDirs.create(config);
+    ControlAuth controlAuth = controlAuth(config.control());
+    CoordDaemon d = new CoordDaemon(config, clock, softwareVersion, controlAuth);
     try {
       d.measurerAddress = d.measurerServer.start();
       d.controlAddress = d.controlServer.start();
@@ -199,7 +211,7 @@ public final class CoordDaemon {
     log.info(
         "coordinator listening for measurers on {} and for control commands on {} (transport {})",
         HostPort.format(d.measurerAddress),
-        HostPort.format(d.controlAddress),
+        d.controlListeners(),
         Transport.name());
     // The file-I/O thread runs these in this order: the latest results are in memory before the
     // first bandwidth file is asked for (one made earlier streams the log instead).
@@ -234,16 +246,41 @@ public final class CoordDaemon {
     return TlsContexts.server(config.key(), trusted);
   }
 
-  private static void createPrivateDirectory(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir);
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+  /** A fresh cookie file for cookie authentication; none for the other modes. */
+  private static ControlAuth controlAuth(CoordConfig.ControlConfig ctrl) throws IOException {
+    switch (ctrl.auth()) {
+      case NONE -> {
+        return new ControlAuth.None();
+      }
+      case PASSWORD -> {
+        return new ControlAuth.Password(ctrl.passwordHash().orElseThrow());
+      }
+      case COOKIE -> {
+        Path file = ctrl.cookieFile();
+        byte[] cookie = CookieFile.create(file, ctrl.group(), new SecureRandom());
+        log.info("control cookie written to {}", file);
+        return new ControlAuth.Cookie(cookie);
+      }
     }
+    throw new AssertionError(ctrl.auth());
+  }
+
+  /** Where control commands are accepted, for the start log and {@code status}. */
+  private String controlListeners() {
+    CoordConfig.ControlConfig ctrl = config.control();
+    List<String> parts = new ArrayList<>();
+    if (controlAddress != null) {
+      parts.add(
+          HostPort.format(controlAddress) + " (auth " + ctrl.auth().name().toLowerCase(ROOT) + ")");
+    }
+    ctrl.socket().ifPresent(p -> parts.add(p.toString()));
+    return parts.isEmpty() ? "nowhere (no ctrl_addr, no ctrl_socket)" : String.join(" and ", parts);
   }
 
   private List<String> statusLines() {
     List<String> lines = new ArrayList<>();
     lines.add("measurer listener: " + HostPort.format(measurerAddress));
+    lines.add("control: " + controlListeners());
     lines.add("results log: " + config.resultsLog());
     lines.add(v3bw.statusLine());
     if (schedule != null) {

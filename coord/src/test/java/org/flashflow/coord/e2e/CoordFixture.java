@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flashflow.common.config.Config;
 import org.flashflow.common.tls.KeyGen;
+import org.flashflow.coord.control.CookieFile;
 import org.flashflow.coord.daemon.CoordConfig;
 import org.flashflow.coord.daemon.CoordDaemon;
 import org.flashflow.coord.e2e.TestMeasurer.Script;
@@ -56,6 +57,8 @@ final class CoordFixture implements AutoCloseable {
     set("coord", "keydir", keydir.toString());
     set("coord", "listen_addr", "127.0.0.1:0");
     set("coord", "ctrl_addr", "127.0.0.1:0");
+    // Authentication is the subject of CoordControlAuthE2ETest only; the others speak as before.
+    set("coord", "ctrl_auth", "none");
     set("meas_params", "meas_duration", "3");
     set("meas_params", "bg_percent", "0.25");
     set("schedule", "enabled", "false");
@@ -164,6 +167,13 @@ final class CoordFixture implements AutoCloseable {
   /** One control command on a fresh connection. */
   List<String> ctrl(String command) {
     try {
+      if (ini.get("coord").get("ctrl_auth").equals("cookie")) {
+        try (ControlClient c = new ControlClient(control())) {
+          List<String> auth = c.command(CookieFile.authLine(dir.resolve("coord/ctrl_auth_cookie")));
+          assertEquals(List.of("OK"), auth, "the cookie's auth line");
+          return c.command(command);
+        }
+      }
       return ControlClient.run(control(), command);
     } catch (IOException e) {
       throw new UncheckedIOException("control command " + command, e);

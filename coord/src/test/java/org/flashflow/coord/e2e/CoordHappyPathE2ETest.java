@@ -75,7 +75,7 @@ class CoordHappyPathE2ETest {
     assertTrue(relayLine(file, LIAR_FP).contains(" bw=1 "), relayLine(file, LIAR_FP));
     assertEquals(
         file.toRealPath(),
-        dir.resolve("coord/results/v3bw").toRealPath(),
+        dir.resolve("coord/v3bw/v3bw").toRealPath(),
         "the v3bw symlink points at the new file");
   }
 
