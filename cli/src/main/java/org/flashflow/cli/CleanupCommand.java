@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "cleanup",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Compress and delete old files as [cleanup] says: rotated results logs"
           + " (results.log.N, results.log.N.gz) and bandwidth files (v3bw.<UTC time>[.gz])."
@@ -34,8 +35,8 @@ final class CleanupCommand implements Callable<Integer> {
   @Option(
       names = {"-c", "--config"},
       paramLabel = "FILE",
-      required = true,
-      description = "The coordinator's config file.")
+      defaultValue = DefaultConfigs.COORD,
+      description = "The coordinator's config file (default: ${DEFAULT-VALUE}).")
   Path configFile;
 
   @Option(

@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "coord",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Run the FlashFlow coordinator: accepts measurers over TLS, drives its tor, runs"
           + " measurements, writes the results log and bandwidth files.",
@@ -23,8 +24,9 @@ final class CoordCommand implements Callable<Integer> {
   @Option(
       names = {"-c", "--config"},
       paramLabel = "FILE",
-      required = true,
-      description = "The coordinator's config file (see config/coord.ini).")
+      defaultValue = DefaultConfigs.COORD,
+      description =
+          "The coordinator's config file (default: ${DEFAULT-VALUE}; see config/coord.ini).")
   Path configFile;
 
   @Override

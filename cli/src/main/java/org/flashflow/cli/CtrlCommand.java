@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "ctrl",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Sends one command to a coordinator's control socket and prints the reply up to the"
           + " line starting with OK or ERR.",
@@ -80,9 +81,10 @@ final class CtrlCommand implements Callable<Integer> {
         names = {"-c", "--config"},
         paramLabel = "FILE",
         description =
-            "Config file whose [ctrl] socket, coord_addr and auth to use (default: the"
-                + " coordinator's defaults, localhost:12935 with the cookie in"
-                + " data-coord/ctrl_auth_cookie).")
+            "Config file whose [ctrl] socket, coord_addr and auth to use (default: "
+                + DefaultConfigs.COORD
+                + " if it exists, else the coordinator's defaults: localhost:12935 with the"
+                + " cookie in data-coord/ctrl_auth_cookie).")
     Path config;
 
     @Option(
@@ -161,7 +163,8 @@ final class CtrlCommand implements Callable<Integer> {
       return new Route(
           null, address, cookieFile == null ? null : cookieLine(cookieFile, "--cookie-file"));
     }
-    Config config = target != null ? Config.load(target.config) : Config.defaults();
+    Path file = configFile(target != null ? target.config : null, Path.of(DefaultConfigs.COORD));
+    Config config = file != null ? Config.load(file) : Config.defaults();
     Optional<Path> socket = config.optionalPath("ctrl", "socket");
     if (socket.isPresent() && Files.exists(socket.get())) {
       return new Route(socket.get(), null, null);
@@ -195,6 +198,17 @@ final class CtrlCommand implements Callable<Integer> {
       throw new ConfigException(
           "cannot read the control cookie " + what + " = " + file + ": " + e, e);
     }
+  }
+
+  /**
+   * The config file to read: the one given, else the installed coordinator's if there is one, else
+   * none (built-in defaults).
+   */
+  static Path configFile(Path given, Path installed) {
+    if (given != null) {
+      return given;
+    }
+    return Files.isRegularFile(installed) ? installed : null;
   }
 
   private int exchange(HostPort address, String authLine, String line, Duration readTimeout) {

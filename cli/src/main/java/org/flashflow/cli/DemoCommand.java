@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Runs FlashFlow end to end on this machine: starts an emulated network of 8 relays"
           + " (1 to 100 Mbit/s, round trips of 30 to 150 ms; one lies about its background"

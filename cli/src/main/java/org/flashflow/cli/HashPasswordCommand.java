@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "hash-password",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Reads a control password (asked twice on a terminal, else the first line of standard"
           + " input) and prints its scrypt hash for [coord] ctrl_password_hash (ctrl_auth ="

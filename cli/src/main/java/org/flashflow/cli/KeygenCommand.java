@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "keygen",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Write a new key and self-signed certificate (subject O=NAME) to DIR/NAME.pem, mode 0600.",
       "Give a measurer's NAME.pem certificate to the coordinator (its keydir), and the"

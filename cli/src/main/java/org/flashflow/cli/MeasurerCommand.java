@@ -14,18 +14,21 @@ import picocli.CommandLine.Option;
 @Command(
     name = "measurer",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Run a FlashFlow measurer: connects to the coordinator over TLS, drives its tor to"
           + " measure relays, reports what it measured once a second.",
       "Stops cleanly (exit 0) on SIGTERM or SIGINT, failing live measurements and stopping the"
-          + " tor it launched."
+          + " tor it launched. On SIGHUP logs its state at INFO and keeps running (it has"
+          + " nothing to reload: a config change needs a restart)."
     })
 final class MeasurerCommand implements Callable<Integer> {
   @Option(
       names = {"-c", "--config"},
       paramLabel = "FILE",
-      required = true,
-      description = "The measurer's config file (see config/measurer.ini).")
+      defaultValue = DefaultConfigs.MEASURER,
+      description =
+          "The measurer's config file (default: ${DEFAULT-VALUE}; see config/measurer.ini).")
   Path configFile;
 
   @Override
@@ -40,6 +43,7 @@ final class MeasurerCommand implements Callable<Integer> {
       throw new UserException(e.getMessage(), e);
     }
     Signals.onTermination(daemon::shutdown);
+    Signals.onHangup(daemon::logStatus);
     daemon.awaitTermination();
     return ExitCodes.OK;
   }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Write an HTML page with charts of what was measured: each relay's estimate against its"
           + " consensus weight and advertised bandwidth, the distribution of estimates and the"
@@ -37,8 +38,8 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = {"-c", "--config"},
       paramLabel = "FILE",
-      required = true,
-      description = "The coordinator's config file.")
+      defaultValue = DefaultConfigs.COORD,
+      description = "The coordinator's config file (default: ${DEFAULT-VALUE}).")
   Path configFile;
 
   @Option(

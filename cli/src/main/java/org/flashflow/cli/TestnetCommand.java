@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "testnet",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Run an emulated FlashFlow tor network: the coordinator's tor, one tor per measurer and"
           + " the relays, all in this process. Prints the [tor] lines for the coordinator's and"

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "v3bw",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Write a v3bw bandwidth file from the results log (and its rotated siblings) offline,"
           + " and repoint the [v3bw] v3bw symlink to it. Needs no tor: uses the consensus"
@@ -31,8 +32,8 @@ final class V3bwCommand implements Callable<Integer> {
   @Option(
       names = {"-c", "--config"},
       paramLabel = "FILE",
-      required = true,
-      description = "The coordinator's config file.")
+      defaultValue = DefaultConfigs.COORD,
+      description = "The coordinator's config file (default: ${DEFAULT-VALUE}).")
   Path configFile;
 
   @Override

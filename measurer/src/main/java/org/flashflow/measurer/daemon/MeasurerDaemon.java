@@ -131,6 +131,27 @@ public final class MeasurerDaemon {
     }
   }
 
+  /**
+   * The measurer's answer to SIGHUP (systemd's {@code ExecReload}): it has nothing to reload (its
+   * config is read once; a change needs a restart), so it logs one INFO line with its state
+   * instead, and keeps running. Returns at once; safe from any thread, also a signal handler's.
+   */
+  public void logStatus() {
+    loop.execute(
+        () -> {
+          MeasurerStatus s = measurer.status();
+          LOG.info(
+              "SIGHUP: coordinator {}, tor {}{}, {} live measurements, {} completed, {} failed;"
+                  + " nothing to reload (a config change needs a restart)",
+              s.coordConnected() ? "connected" : "not connected",
+              s.torState(),
+              s.torDetail() == null || s.torDetail().isEmpty() ? "" : " (" + s.torDetail() + ")",
+              s.live().size(),
+              s.completed(),
+              s.failed());
+        });
+  }
+
   /** Blocks until {@link #shutdown} has finished. */
   public void awaitTermination() throws InterruptedException {
     shutdown.await();
