@@ -1,5 +1,6 @@
 package org.flashflow.coord.core;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,6 +57,9 @@ final class Measurement {
      * @param what what it did not do, e.g. {@code did not answer Go for meas_id 5 within 5 s}
      */
     void unresponsive(MeasurerLink link, String what);
+
+    /** A report counted in the active phase; {@code sincePrevious} as in {@link CoordMetrics}. */
+    void reportReceived(boolean background, Duration sincePrevious);
 
     /** The measurement ended; hand {@code record} to the results log. */
     void ended(Measurement m, MeasurementRecord record, OptionalDouble estimate);
@@ -318,7 +322,12 @@ final class Measurement {
       LOG.debug("measurement {}: extra background report ignored", id);
       return;
     }
-    backgroundReports.add(loop.now());
+    Instant now = loop.now();
+    if (phase == MeasurementPhase.ACTIVE) {
+      Instant since = backgroundReports.last() != null ? backgroundReports.last() : goAt;
+      owner.reportReceived(true, Duration.between(since, now));
+    }
+    backgroundReports.add(now);
     if (phase == MeasurementPhase.ACTIVE) {
       restartBackgroundGap();
     }
@@ -333,7 +342,10 @@ final class Measurement {
     } else if (!reports.addMeasurer(measurer, r.recv())) {
       LOG.debug("measurement {}: extra report from measurer {} ignored", id, measurer);
     } else {
-      measurerReports.computeIfAbsent(measurer, n -> new LastReports()).add(loop.now());
+      Instant now = loop.now();
+      LastReports own = measurerReports.computeIfAbsent(measurer, n -> new LastReports());
+      owner.reportReceived(false, Duration.between(own.last() != null ? own.last() : goAt, now));
+      own.add(now);
       restartGap(measurer);
       completeIfDone();
     }

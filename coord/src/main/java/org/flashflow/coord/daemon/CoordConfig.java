@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.flashflow.common.config.Config;
 import org.flashflow.common.config.ConfigException;
 import org.flashflow.common.config.HostPort;
+import org.flashflow.common.metrics.MetricsEndpoint;
 import org.flashflow.coord.core.CoordSettings;
 import org.flashflow.coord.results.RetentionPolicy;
 import org.flashflow.coord.schedule.ScheduleConfig;
@@ -34,7 +36,8 @@ public record CoordConfig(
     Duration torReconnectMaxBackoff,
     RetentionPolicy retention,
     V3bwSettings v3bwSettings,
-    ScheduleConfig schedule) {
+    ScheduleConfig schedule,
+    Optional<HostPort> metricsAddr) {
 
   /**
    * Put before the operator's {@code torrc_extra_lines} in a launched tor's torrc: a client tor
@@ -78,7 +81,8 @@ public record CoordConfig(
         TorSessionConfig.maxBackoff(c),
         retention(c),
         v3bwSettings(c, settings),
-        ScheduleConfig.from(c));
+        ScheduleConfig.from(c),
+        MetricsEndpoint.address(c));
   }
 
   /** {@code [v3bw]} rules and the parameters the bandwidth file's header reports. */
