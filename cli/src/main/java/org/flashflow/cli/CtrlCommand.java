@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Sends one command to a coordinator's control socket and prints the reply up to the"
           + " line starting with OK or ERR.",
-      "Commands: measure <fp|nickname>, v3bw, status, help."
+      "Commands: measure <fp|nickname>, v3bw, status, status json, help."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -77,6 +77,13 @@ final class CtrlCommand implements Callable<Integer> {
       description = "How long to wait for the complete reply (default: ${DEFAULT-VALUE}).")
   String timeout;
 
+  @Option(
+      names = "--json",
+      description =
+          "Ask for the JSON form of the reply (status json) and print only the JSON object,"
+              + " without the OK line; schema in docs/operations.md.")
+  boolean json;
+
   @Parameters(
       arity = "1..*",
       paramLabel = "COMMAND",
@@ -86,6 +93,13 @@ final class CtrlCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String line = String.join(" ", words).strip();
+    if (json) {
+      if (!line.equalsIgnoreCase("status")) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--json goes with the status command only");
+      }
+      line = "status json";
+    }
     if (line.isEmpty() || line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "COMMAND must be one non-empty line");
@@ -143,7 +157,9 @@ final class CtrlCommand implements Callable<Integer> {
     BufferedReader in =
         new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
     for (String reply = in.readLine(); reply != null; reply = in.readLine()) {
-      out.println(reply);
+      if (!(json && reply.equals("OK"))) {
+        out.println(reply);
+      }
       if (reply.startsWith("OK")) {
         out.flush();
         return EXIT_OK;
