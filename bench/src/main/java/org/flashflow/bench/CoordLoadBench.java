@@ -6,6 +6,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -24,13 +25,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.flashflow.common.config.HostPort;
 import org.flashflow.common.loop.LoopCalls;
 import org.flashflow.common.loop.NettyLoop;
+import org.flashflow.common.metrics.MetricsEndpoint;
 import org.flashflow.common.tls.KeyGen;
 import org.flashflow.common.tls.TlsContexts;
+import org.flashflow.coord.core.CoordMetrics;
 import org.flashflow.coord.core.CoordSettings;
 import org.flashflow.coord.core.Coordinator;
 import org.flashflow.coord.measurer.MeasurerServer;
+import org.flashflow.coord.metrics.PrometheusCoordMetrics;
 import org.flashflow.coord.results.ResultsLogWriter;
 import org.flashflow.torctl.model.TorState;
 
@@ -96,14 +101,26 @@ public final class CoordLoadBench {
             : Files.createTempDirectory(Path.of(o.resultsDir()), "ff-bench-results-")
                 .resolve("results.log");
     System.err.println("results log: " + resultsLog);
+    CoordMetrics metrics = CoordMetrics.NONE;
+    if (o.metrics()) {
+      PrometheusRegistry registry = new PrometheusRegistry();
+      metrics = new PrometheusCoordMetrics(registry, Clock.systemUTC(), "bench");
+      MetricsEndpoint endpoint = MetricsEndpoint.start(new HostPort("127.0.0.1", 0), registry);
+      Scraper.start(endpoint.address());
+      System.err.println("metrics on " + endpoint.address() + ", scraped once a second");
+    }
     ResultsLogWriter results =
         new ResultsLogWriter(
-            resultsLog, loop, e -> System.err.println("results log cannot be written: " + e));
+            resultsLog,
+            loop,
+            e -> System.err.println("results log cannot be written: " + e),
+            record -> {},
+            metrics);
     BenchTor tor = new BenchTor(loop, clientGroup.next(), interval);
     CoordSettings settings = CoordSettings.of(o.dur(), CoordSettings.DEFAULT_BG_PERCENT);
     Driver driver = new Driver(loop, names, o.perMeas(), settings.numCircs());
     Coordinator coordinator =
-        new Coordinator(loop, settings, tor, results, driver, new SecureRandom());
+        new Coordinator(loop, settings, tor, results, driver, new SecureRandom(), metrics);
     tor.setCoordinator(coordinator);
     driver.setCoordinator(coordinator);
     TimingListener timing = new TimingListener(coordinator, clock, loop);

@@ -20,6 +20,8 @@ import java.util.Locale;
  * @param resultsDir where the results log goes; empty for the temp directory. The writer fsyncs
  *     once per measurement, so on a disk this bounds measurements per second; a tmpfs such as
  *     {@code /dev/shm} takes that bound away to show what the loop itself can do
+ * @param metrics whether the coordinator records Prometheus metrics, served on loopback and scraped
+ *     once a second by a thread of the harness (as the daemon with {@code [metrics] addr})
  */
 record Options(
     int measurers,
@@ -31,10 +33,11 @@ record Options(
     int perMeas,
     int runs,
     String logLevel,
-    String resultsDir) {
+    String resultsDir,
+    boolean metrics) {
   static final String USAGE =
       "usage: bench-coord K M DURATION WARMUP [--rate=R] [--dur=30] [--per-meas=3] [--runs=3]"
-          + " [--log=info|warn|off] [--results-dir=DIR]\n"
+          + " [--log=info|warn|off] [--results-dir=DIR] [--metrics=on|off]\n"
           + "  K measurers, M concurrent measurements, DURATION and WARMUP in seconds (10 or 10s);\n"
           + "  --rate: measurer reports/s in all (0, the default: each measurement's reports at"
           + " once)";
@@ -61,6 +64,7 @@ record Options(
     int runs = 3;
     String log = "INFO";
     String resultsDir = "";
+    boolean metrics = false;
     for (int i = 4; i < args.length; i++) {
       String a = args[i];
       int eq = a.indexOf('=');
@@ -76,6 +80,12 @@ record Options(
         case "runs" -> runs = (int) number(key, value);
         case "log" -> log = value.toUpperCase(Locale.ROOT);
         case "results-dir" -> resultsDir = value;
+        case "metrics" -> {
+          if (!value.equals("on") && !value.equals("off")) {
+            throw new IllegalArgumentException("--metrics must be on or off, not " + value);
+          }
+          metrics = value.equals("on");
+        }
         default -> throw new IllegalArgumentException("unknown option --" + key);
       }
     }
@@ -90,7 +100,8 @@ record Options(
         perMeas < 0 ? Math.min(3, k) : perMeas,
         runs,
         log,
-        resultsDir);
+        resultsDir,
+        metrics);
   }
 
   /** Between two reports of one source, or 0 for all at once. */

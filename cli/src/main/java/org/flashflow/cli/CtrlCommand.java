@@ -55,7 +55,7 @@ import picocli.CommandLine.Spec;
       "With -c (default: the built-in defaults) it uses [ctrl] socket if that socket exists,"
           + " else TCP to [ctrl] coord_addr, authenticating as [ctrl] auth says (the cookie from"
           + " [ctrl] cookie_file, or [ctrl] password).",
-      "Commands: measure <fp|nickname>, v3bw, status, help."
+      "Commands: measure <fp|nickname>, v3bw, status, status json, help."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -115,6 +115,13 @@ final class CtrlCommand implements Callable<Integer> {
       description = "How long to wait for the complete reply (default: ${DEFAULT-VALUE}).")
   String timeout;
 
+  @Option(
+      names = "--json",
+      description =
+          "Ask for the JSON form of the reply (status json) and print only the JSON object,"
+              + " without the OK line; schema in docs/operations.md.")
+  boolean json;
+
   @Parameters(
       arity = "1..*",
       paramLabel = "COMMAND",
@@ -124,6 +131,13 @@ final class CtrlCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String line = String.join(" ", words).strip();
+    if (json) {
+      if (!line.equalsIgnoreCase("status")) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--json goes with the status command only");
+      }
+      line = "status json";
+    }
     if (line.isEmpty() || line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "COMMAND must be one non-empty line");
@@ -296,7 +310,9 @@ final class CtrlCommand implements Callable<Integer> {
   private int printReply(BufferedReader in, String address) throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     for (String reply = in.readLine(); reply != null; reply = in.readLine()) {
-      out.println(reply);
+      if (!(json && reply.equals("OK"))) {
+        out.println(reply);
+      }
       if (reply.startsWith("OK")) {
         out.flush();
         return EXIT_OK;

@@ -38,7 +38,7 @@ final class MeasurerCommand implements Callable<Integer> {
     MeasurerConfig mc = MeasurerConfig.from(config);
     MeasurerDaemon daemon;
     try {
-      daemon = MeasurerDaemon.start(mc, Clock.systemUTC());
+      daemon = MeasurerDaemon.start(mc, Clock.systemUTC(), VersionProvider.version());
     } catch (IOException e) {
       throw new UserException(e.getMessage(), e);
     }

@@ -118,6 +118,8 @@ class ArchitectureTest {
         .definedBy("org.flashflow.coord.core..")
         .layer("net")
         .definedBy("org.flashflow.coord.net..")
+        .layer("metrics")
+        .definedBy("org.flashflow.coord.metrics..")
         .whereLayer("daemon")
         .mayNotBeAccessedByAnyLayer()
         .whereLayer("schedule")
@@ -128,12 +130,31 @@ class ArchitectureTest {
         .mayOnlyBeAccessedByLayers("daemon")
         .whereLayer("tor")
         .mayOnlyBeAccessedByLayers("daemon")
+        .whereLayer("metrics")
+        .mayOnlyBeAccessedByLayers("daemon")
         .whereLayer("v3bw")
         .mayOnlyBeAccessedByLayers("daemon", "schedule", "control")
         .whereLayer("results")
         .mayOnlyBeAccessedByLayers("daemon", "schedule", "v3bw")
         .whereLayer("net")
         .mayOnlyBeAccessedByLayers("daemon", "control", "measurer")
+        .check(main);
+  }
+
+  @Test
+  void onlyMetricsAdaptersAndWiringUsePrometheus() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(
+            "org.flashflow.common.metrics..",
+            "org.flashflow.coord.metrics..",
+            "org.flashflow.measurer.metrics..",
+            "org.flashflow.coord.daemon..",
+            "org.flashflow.measurer.daemon..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.prometheus..")
+        .because("the cores record through the CoordMetrics and MeasurerMetrics ports")
         .check(main);
   }
 

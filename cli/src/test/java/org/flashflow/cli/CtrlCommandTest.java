@@ -121,6 +121,21 @@ class CtrlCommandTest {
   }
 
   @Test
+  void statusJsonAsksForJsonAndPrintsOnlyTheObject() throws Exception {
+    CompletableFuture<String> received = serve("{\"version\":\"x\",\"tor\":{}}\nOK\n", false);
+    int code = run("--addr", addr(), "--timeout", "10 s", "status", "--json");
+    assertEquals("status json", received.get(10, TimeUnit.SECONDS));
+    assertEquals(0, code, err.toString());
+    assertEquals(List.of("{\"version\":\"x\",\"tor\":{}}"), outLines());
+  }
+
+  @Test
+  void jsonGoesWithStatusOnly() throws Exception {
+    assertEquals(2, run("--addr", "127.0.0.1:1", "--json", "v3bw"));
+    assertTrue(err.toString().contains("--json goes with the status command only"), err.toString());
+  }
+
+  @Test
   void aLineThatOnlyContainsOkDoesNotEndTheReply() throws Exception {
     CompletableFuture<String> received = serve("tor: OK\nERR tor not ready\n", false);
     assertEquals(1, run("--addr", addr(), "--timeout", "10 s", "v3bw"));

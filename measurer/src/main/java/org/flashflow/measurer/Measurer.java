@@ -61,6 +61,7 @@ public final class Measurer implements CoordListener {
       };
 
   private final Measurement.Owner owner = new OwnerImpl();
+  private final MeasurerMetrics metrics;
   private CoordLink coord;
   private TorState torState = TorState.CONNECTING;
   private String torDetail = "";
@@ -69,9 +70,18 @@ public final class Measurer implements CoordListener {
   private boolean shutDown;
 
   public Measurer(Loop loop, MeasurerSettings settings, MeasurerTorPort tor) {
+    this(loop, settings, tor, MeasurerMetrics.NONE);
+  }
+
+  /** As above, recording into {@code metrics}. */
+  public Measurer(
+      Loop loop, MeasurerSettings settings, MeasurerTorPort tor, MeasurerMetrics metrics) {
     this.loop = Objects.requireNonNull(loop, "loop");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.tor = Objects.requireNonNull(tor, "tor");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    metrics.torState(torState);
+    metrics.coordConnected(false);
   }
 
   // ---- tor --------------------------------------------------------------------------------
@@ -90,6 +100,7 @@ public final class Measurer implements CoordListener {
     TorState before = torState;
     torState = state;
     torDetail = detail;
+    metrics.torState(state);
     if (before == TorState.READY && state != TorState.READY) {
       String why = "lost tor (" + state + (detail.isEmpty() ? "" : ": " + detail) + ")";
       for (Measurement m : List.copyOf(measurements.values())) {
@@ -132,6 +143,7 @@ public final class Measurer implements CoordListener {
     loop.checkInLoop();
     CoordLink old = coord;
     coord = Objects.requireNonNull(link, "link");
+    metrics.coordConnected(true);
     LOG.info("connected to the coordinator at {}", link.remoteAddress());
     if (old != null && old != link) {
       abandonAll("replaced the connection to the coordinator");
@@ -145,6 +157,7 @@ public final class Measurer implements CoordListener {
       return;
     }
     coord = null;
+    metrics.coordConnected(false);
     LOG.info("disconnected from the coordinator at {}", link.remoteAddress());
     abandonAll("lost the connection to the coordinator");
   }
@@ -186,10 +199,12 @@ public final class Measurer implements CoordListener {
       LOG.info("measurement {} of {} refused: {}", id, c.fp(), refusal.get());
       refuse(FailureCode.LAUNCH_CIRCS, id, refusal.get());
       failed++;
+      metrics.measurementEnded(false);
       return;
     }
     Measurement m = new Measurement(c, settings, loop, tor, owner);
     measurements.put(id, m);
+    metrics.measurementStarted();
     m.start();
   }
 
@@ -286,6 +301,9 @@ public final class Measurer implements CoordListener {
   private final class OwnerImpl implements Measurement.Owner {
     @Override
     public void send(Message message) {
+      if (message instanceof BwReport r) {
+        metrics.reported(r.sent(), r.recv());
+      }
       Measurer.this.send(message);
     }
 
@@ -316,6 +334,7 @@ public final class Measurer implements CoordListener {
         } else {
           failed++;
         }
+        metrics.measurementEnded(ok);
       }
       if (!anyLaunching()) {
         unclaimed.clear();

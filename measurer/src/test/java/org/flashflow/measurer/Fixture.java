@@ -28,9 +28,14 @@ final class Fixture {
   final ManualLoop loop = new ManualLoop(START);
   final FakeTor tor = new FakeTor();
   final FakeLink link = new FakeLink("coord.test:12934");
-  final Measurer measurer = new Measurer(loop, MeasurerSettings.of(CIRC_TIMEOUT), tor);
+  final Measurer measurer;
 
   Fixture() {
+    this(MeasurerMetrics.NONE);
+  }
+
+  Fixture(MeasurerMetrics metrics) {
+    measurer = new Measurer(loop, MeasurerSettings.of(CIRC_TIMEOUT), tor, metrics);
     measurer.torStateChanged(TorState.READY, "tor 0.4.9 at test");
     measurer.coordConnected(link);
   }

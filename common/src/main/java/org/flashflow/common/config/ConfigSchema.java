@@ -111,8 +111,12 @@ public final class ConfigSchema {
         entry("relay_filter_list", ""),
         entry("default_measurer_capacity", "100 Mbit/s"),
         entry("new_relay_prior", "advertised"),
-        entry("consensus_poll", "10 min"));
+        entry("consensus_poll", "10 min"),
+        // docs/operations.md, "Stall alarm": about 17 slots of the default 35 s.
+        entry("stall_after", "10 min"));
     section(s, "measurers");
+    // Both daemons: the Prometheus endpoint, off unless set (docs/operations.md, "Metrics").
+    section(s, "metrics", entry("addr", ""));
     return Collections.unmodifiableMap(s);
   }
 

@@ -77,6 +77,8 @@ class ConfigDefaultsTest {
         "schedule | default_measurer_capacity | 100 Mbit/s",
         "schedule | new_relay_prior | advertised",
         "schedule | consensus_poll | 10 min",
+        "schedule | stall_after | 10 min",
+        "metrics | addr | ``",
       })
   void defaultResolves(String section, String key, String expected) throws Exception {
     assertEquals(expected, Config.defaults().string(section, key));
@@ -96,10 +98,11 @@ class ConfigDefaultsTest {
             "ctrl",
             "tor",
             "schedule",
-            "measurers"),
+            "measurers",
+            "metrics"),
         List.copyOf(d.keySet()));
     int keys = d.values().stream().mapToInt(Map::size).sum();
-    assertEquals(58, keys);
+    assertEquals(60, keys);
     assertTrue(d.get("measurers").isEmpty());
   }
 

@@ -24,8 +24,8 @@ class ExampleFilesTest {
 
   @ParameterizedTest
   @CsvSource({
-    "coord.ini, coord v3bw cleanup meas_params tor schedule measurers ctrl",
-    "measurer.ini, measurer tor",
+    "coord.ini, coord v3bw cleanup meas_params tor schedule measurers metrics ctrl",
+    "measurer.ini, measurer tor metrics",
   })
   void loadsWithoutWarningsAndShowsEveryKey(String file, String sections) throws Exception {
     Config c = Config.load(configDir().resolve(file));
@@ -68,6 +68,8 @@ class ExampleFilesTest {
       c.duration("schedule", "period");
       c.optionalDuration("schedule", "slot");
       c.duration("schedule", "consensus_poll");
+      c.duration("schedule", "stall_after");
+      org.flashflow.common.metrics.MetricsEndpoint.address(c);
       c.decimal("schedule", "multiplier");
       c.integer("schedule", "num_circs");
       for (String name : c.section("measurers").keySet()) {

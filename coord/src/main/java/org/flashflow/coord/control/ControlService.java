@@ -3,6 +3,7 @@ package org.flashflow.coord.control;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -31,12 +32,14 @@ public final class ControlService implements ControlCommandHandler {
           "measure <fp|nickname>  measure one relay now with every connected measurer",
           "v3bw                   write a bandwidth file now",
           "status                 tor, measurers, live measurements and the schedule",
+          "status json            the same and more as one JSON object (docs/operations.md)",
           "help                   this list",
           "quit                   close this connection");
 
   private final Coordinator coordinator;
   private final V3bwTrigger v3bw;
   private final Supplier<List<String>> extraStatus;
+  private final Supplier<Map<String, Object>> extraJson;
 
   public ControlService(Coordinator coordinator, V3bwTrigger v3bw) {
     this(coordinator, v3bw, List::of);
@@ -45,6 +48,19 @@ public final class ControlService implements ControlCommandHandler {
   /** With {@code extraStatus} adding lines to {@code status} (e.g. the schedule's), on the loop. */
   public ControlService(
       Coordinator coordinator, V3bwTrigger v3bw, Supplier<List<String>> extraStatus) {
+    this(coordinator, v3bw, extraStatus, Map::of);
+  }
+
+  /**
+   * With {@code extraJson} adding members to {@code status json} (version, schedule, bandwidth
+   * file, results log: plain maps, lists and values), on the loop.
+   */
+  public ControlService(
+      Coordinator coordinator,
+      V3bwTrigger v3bw,
+      Supplier<List<String>> extraStatus,
+      Supplier<Map<String, Object>> extraJson) {
+    this.extraJson = Objects.requireNonNull(extraJson, "extraJson");
     this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
     this.v3bw = Objects.requireNonNull(v3bw, "v3bw");
     this.extraStatus = Objects.requireNonNull(extraStatus, "extraStatus");
@@ -68,7 +84,11 @@ public final class ControlService implements ControlCommandHandler {
         }
       }
       case "status" -> {
-        if (noArguments(words, reply)) {
+        if (words.length == 2 && words[1].equalsIgnoreCase("json")) {
+          reply.send(List.of(StatusJson.of(coordinator.status(), extraJson.get()), "OK"));
+        } else if (words.length > 1) {
+          reply.send(List.of("ERR status takes no argument or json"));
+        } else {
           List<String> lines = new ArrayList<>(StatusLines.of(coordinator.status()));
           lines.addAll(extraStatus.get());
           lines.add("OK");

@@ -1,5 +1,6 @@
 package org.flashflow.coord.core;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -49,6 +50,7 @@ public final class Coordinator implements MeasurerListener {
   private final ResultsSink results;
   private final MeasurementObserver observer;
   private final Random random;
+  private final CoordMetrics metrics;
   private final Map<String, MeasurerLink> measurers = new TreeMap<>();
   private final Map<Long, Measurement> measurements = new LinkedHashMap<>();
 
@@ -86,12 +88,26 @@ public final class Coordinator implements MeasurerListener {
       ResultsSink results,
       MeasurementObserver observer,
       Random random) {
+    this(loop, settings, tor, results, observer, random, CoordMetrics.NONE);
+  }
+
+  /** As above, recording into {@code metrics}. */
+  public Coordinator(
+      Loop loop,
+      CoordSettings settings,
+      TorPort tor,
+      ResultsSink results,
+      MeasurementObserver observer,
+      Random random,
+      CoordMetrics metrics) {
     this.loop = Objects.requireNonNull(loop, "loop");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.tor = Objects.requireNonNull(tor, "tor");
     this.results = Objects.requireNonNull(results, "results");
     this.observer = Objects.requireNonNull(observer, "observer");
     this.random = Objects.requireNonNull(random, "random");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    metrics.torState(torState);
   }
 
   public CoordSettings settings() {
@@ -111,6 +127,7 @@ public final class Coordinator implements MeasurerListener {
     TorState before = torState;
     torState = state;
     torDetail = detail;
+    metrics.torState(state);
     if (before == TorState.READY && state != TorState.READY) {
       failAll(
           FailReason.TOR_LOST, "tor connection " + state + (detail.isEmpty() ? "" : ": " + detail));
@@ -143,6 +160,7 @@ public final class Coordinator implements MeasurerListener {
     loop.checkInLoop();
     String name = link.name();
     MeasurerLink old = measurers.put(name, link);
+    metrics.measurerConnected(name);
     LOG.info("measurer {} connected from {}", name, link.remoteAddress());
     if (old != null && old != link) {
       LOG.info(
@@ -193,6 +211,7 @@ public final class Coordinator implements MeasurerListener {
 
   private void forget(MeasurerLink link, String why) {
     measurers.remove(link.name());
+    metrics.measurerDisconnected(link.name());
     for (Measurement m : List.copyOf(measurements.values())) {
       if (m.hasParticipant(link)) {
         m.onMeasurerLost(link.name(), why);
@@ -332,6 +351,7 @@ public final class Coordinator implements MeasurerListener {
     Measurement m =
         new Measurement(newMeasId(), request, links, settings, loop, tor, owner, callback);
     measurements.put(m.id(), m);
+    metrics.measurementStarted();
     m.start();
   }
 
@@ -369,6 +389,17 @@ public final class Coordinator implements MeasurerListener {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Why tor cannot measure now ({@code tor is LOST (connection refused)}), or empty when it is
+   * READY: for the schedule's stall alarm.
+   */
+  public Optional<String> torProblem() {
+    loop.checkInLoop();
+    return torState == TorState.READY
+        ? Optional.empty()
+        : Optional.of("tor is " + torState + detailSuffix());
   }
 
   private String detailSuffix() {
@@ -439,12 +470,18 @@ public final class Coordinator implements MeasurerListener {
     }
 
     @Override
+    public void reportReceived(boolean background, Duration sincePrevious) {
+      metrics.reportReceived(background, sincePrevious, loop.now());
+    }
+
+    @Override
     public void ended(Measurement m, MeasurementRecord record, OptionalDouble estimate) {
       if (record.completed()) {
         completed++;
       } else {
         failed++;
       }
+      metrics.measurementEnded(record, estimate);
       results.write(
           record,
           () -> {

@@ -1,5 +1,6 @@
 package org.flashflow.coord.core;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,6 +56,9 @@ final class Measurement {
      * @param what what it did not do, e.g. {@code did not answer Go for meas_id 5 within 5 s}
      */
     void unresponsive(MeasurerLink link, String what);
+
+    /** A report counted in the active phase; {@code sincePrevious} as in {@link CoordMetrics}. */
+    void reportReceived(boolean background, Duration sincePrevious);
 
     /** The measurement ended; hand {@code record} to the results log. */
     void ended(Measurement m, MeasurementRecord record, OptionalDouble estimate);
@@ -317,7 +321,12 @@ final class Measurement {
       LOG.debug("measurement {}: extra background report ignored", id);
       return;
     }
-    backgroundReports.add(loop.nanoTime());
+    long now = loop.nanoTime();
+    if (phase == MeasurementPhase.ACTIVE) {
+      long since = backgroundReports.any() ? backgroundReports.last() : goAt;
+      owner.reportReceived(true, Duration.ofNanos(now - since));
+    }
+    backgroundReports.add(now);
     if (phase == MeasurementPhase.ACTIVE) {
       restartBackgroundGap();
     }
@@ -332,7 +341,10 @@ final class Measurement {
     } else if (!reports.addMeasurer(measurer, r.recv())) {
       LOG.debug("measurement {}: extra report from measurer {} ignored", id, measurer);
     } else {
-      measurerReports.computeIfAbsent(measurer, n -> new LastReports()).add(loop.nanoTime());
+      long now = loop.nanoTime();
+      LastReports own = measurerReports.computeIfAbsent(measurer, n -> new LastReports());
+      owner.reportReceived(false, Duration.ofNanos(now - (own.any() ? own.last() : goAt)));
+      own.add(now);
       restartGap(measurer);
       completeIfDone();
     }
@@ -566,6 +578,10 @@ final class Measurement {
 
     long last() {
       return last;
+    }
+
+    boolean any() {
+      return any;
     }
 
     /**

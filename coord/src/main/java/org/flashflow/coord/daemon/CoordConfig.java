@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.flashflow.common.config.Config;
 import org.flashflow.common.config.ConfigException;
 import org.flashflow.common.config.HostPort;
+import org.flashflow.common.metrics.MetricsEndpoint;
 import org.flashflow.coord.control.PasswordHash;
 import org.flashflow.coord.core.CoordSettings;
 import org.flashflow.coord.results.RetentionPolicy;
@@ -39,7 +40,8 @@ public record CoordConfig(
     Duration torReconnectMaxBackoff,
     RetentionPolicy retention,
     V3bwSettings v3bwSettings,
-    ScheduleConfig schedule) {
+    ScheduleConfig schedule,
+    Optional<HostPort> metricsAddr) {
 
   /**
    * Put before the operator's {@code torrc_extra_lines} in a launched tor's torrc: a client tor
@@ -84,7 +86,8 @@ public record CoordConfig(
         TorSessionConfig.maxBackoff(c),
         retention(c),
         v3bwSettings(c, settings),
-        ScheduleConfig.from(c));
+        ScheduleConfig.from(c),
+        MetricsEndpoint.address(c));
   }
 
   /**

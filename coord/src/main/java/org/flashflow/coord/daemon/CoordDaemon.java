@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -15,7 +16,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -23,15 +28,18 @@ import org.flashflow.common.config.HostPort;
 import org.flashflow.common.loop.LoopCalls;
 import org.flashflow.common.loop.NettyLoop;
 import org.flashflow.common.loop.ShutdownSequence;
+import org.flashflow.common.metrics.MetricsEndpoint;
 import org.flashflow.common.net.Transport;
 import org.flashflow.common.tls.TlsContexts;
 import org.flashflow.coord.control.ControlAuth;
 import org.flashflow.coord.control.ControlServer;
 import org.flashflow.coord.control.ControlService;
 import org.flashflow.coord.control.CookieFile;
+import org.flashflow.coord.core.CoordMetrics;
 import org.flashflow.coord.core.Coordinator;
 import org.flashflow.coord.core.MeasurementObserver;
 import org.flashflow.coord.measurer.MeasurerServer;
+import org.flashflow.coord.metrics.PrometheusCoordMetrics;
 import org.flashflow.coord.results.CleanupTimer;
 import org.flashflow.coord.results.ResultsCleanup;
 import org.flashflow.coord.results.ResultsLogReader;
@@ -74,6 +82,9 @@ public final class CoordDaemon {
   private final Coordinator coordinator;
   private final MeasurerServer measurerServer;
   private final ControlServer controlServer;
+  private final PrometheusRegistry registry; // null: [metrics] addr is empty
+  private final String softwareVersion;
+  private MetricsEndpoint metricsEndpoint;
   private InetSocketAddress measurerAddress;
   private InetSocketAddress controlAddress;
 
@@ -81,7 +92,15 @@ public final class CoordDaemon {
       CoordConfig config, Clock clock, String softwareVersion, ControlAuth controlAuth)
       throws IOException {
     this.config = config;
+    this.softwareVersion = softwareVersion;
     SslContext tls = tlsContext(config);
+    CoordMetrics metrics = CoordMetrics.NONE;
+    if (config.metricsAddr().isPresent()) {
+      this.registry = new PrometheusRegistry();
+      metrics = new PrometheusCoordMetrics(registry, clock, softwareVersion);
+    } else {
+      this.registry = null;
+    }
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("coord-loop"), Transport.ioHandlerFactory());
@@ -107,7 +126,8 @@ public final class CoordDaemon {
             loop,
             // the writer logs the ERROR itself, at most once a minute
             e -> log.debug("results log {} cannot be written: {}", config.resultsLog(), e),
-            record -> sink.v3bw.recordWritten(record));
+            record -> sink.v3bw.recordWritten(record),
+            metrics);
     this.tor =
         new TorBridge(
             loop,
@@ -139,7 +159,8 @@ public final class CoordDaemon {
           }
         };
     this.coordinator =
-        new Coordinator(loop, config.settings(), tor, results, observer, new SecureRandom());
+        new Coordinator(
+            loop, config.settings(), tor, results, observer, new SecureRandom(), metrics);
     sink.coordinator = coordinator;
     this.v3bw =
         new V3bwService(
@@ -155,12 +176,14 @@ public final class CoordDaemon {
             new ConsensusStore(config.datadir()),
             fileIo,
             clock,
-            new ResultsLogReader(config.resultsLog()));
+            new ResultsLogReader(config.resultsLog()),
+            metrics);
     sink.v3bw = v3bw;
     this.v3bwTimer = new V3bwTimer(loop, v3bw, config.schedule().v3bwInterval());
     this.schedule =
         config.schedule().enabled()
-            ? ScheduleWiring.runner(config.schedule(), loop, coordinator, tor, v3bw, fileIo, clock)
+            ? ScheduleWiring.runner(
+                config.schedule(), loop, coordinator, tor, v3bw, fileIo, clock, metrics)
             : null;
     sink.schedule = schedule;
     ResultsCleanup cleanupFiles =
@@ -178,7 +201,8 @@ public final class CoordDaemon {
                 log.debug("cleanup failure", e);
               }
             });
-    ControlService commands = new ControlService(coordinator, v3bw, this::statusLines);
+    ControlService commands =
+        new ControlService(coordinator, v3bw, this::statusLines, this::statusJson);
     this.measurerServer =
         new MeasurerServer(config.listenAddr().toSocketAddress(), eventLoop, tls, coordinator);
     CoordConfig.ControlConfig ctrl = config.control();
@@ -205,6 +229,12 @@ public final class CoordDaemon {
     try {
       d.measurerAddress = d.measurerServer.start();
       d.controlAddress = d.controlServer.start();
+      if (d.registry != null) {
+        d.metricsEndpoint = MetricsEndpoint.start(config.metricsAddr().get(), d.registry);
+        log.info(
+            "coordinator metrics on http://{}/metrics",
+            HostPort.format(d.metricsEndpoint.address()));
+      }
     } catch (IOException | RuntimeException e) {
       d.shutdown();
       throw e;
@@ -293,6 +323,44 @@ public final class CoordDaemon {
     return lines;
   }
 
+  /**
+   * The parts of {@code status json} beyond the core's (docs/operations.md, "Status as JSON"), on
+   * the loop.
+   */
+  private Map<String, Object> statusJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("version", softwareVersion);
+    if (schedule != null) {
+      m.put("schedule", schedule.statusJson());
+    } else {
+      m.put("schedule", Map.of("enabled", false));
+    }
+    m.put(
+        "bandwidth_file",
+        v3bw.lastWritten()
+            .map(
+                g -> {
+                  Map<String, Object> f = new LinkedHashMap<>();
+                  f.put("path", g.path().toString());
+                  f.put("written", g.at().toString());
+                  f.put("measured_relays", g.relays());
+                  return (Object) f;
+                })
+            .orElse(null));
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("path", config.resultsLog().toString());
+    OptionalInt inMemory = v3bw.relaysInMemory();
+    r.put("latest_results_loaded", inMemory.isPresent());
+    r.put("relays_in_memory", inMemory.isPresent() ? inMemory.getAsInt() : null);
+    m.put("results_log", r);
+    return m;
+  }
+
+  /** Where metrics are served; empty when {@code [metrics] addr} is empty. */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return Optional.ofNullable(metricsEndpoint).map(MetricsEndpoint::address);
+  }
+
   public InetSocketAddress measurerAddress() {
     return measurerAddress;
   }
@@ -337,6 +405,9 @@ public final class CoordDaemon {
     onLoop("failing live measurements", coordinator::shutdown);
     measurerServer.close();
     controlServer.close();
+    if (metricsEndpoint != null) {
+      metricsEndpoint.close();
+    }
     onLoop("closing tor", tor::close);
     onLoop("stopping the cleanup timer", cleanup::stop);
     if (!results.close(RESULTS_DRAIN)) {

@@ -486,6 +486,32 @@ public final class Planner {
   }
 
   /** How many relays are in each state (for status lines). */
+  /**
+   * Whether relays are due at {@code now}: a measurement of the schedule is running, or relays are
+   * planned in a slot that has begun and were not handed out yet (for the stall alarm).
+   */
+  public boolean hasWork(Instant now) {
+    if (!running.isEmpty()) {
+      return true;
+    }
+    for (int slot = Math.max(0, nextDue); slot <= lastBegun(now); slot++) {
+      if (!book.planned(slot).isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Slots that have begun and whose measurements were not handed out yet. */
+  public int slotsBehind(Instant now) {
+    return Math.max(0, lastBegun(now) + 1 - Math.max(0, nextDue));
+  }
+
+  private int lastBegun(Instant now) {
+    int current = clock.currentSlot(now);
+    return current < 0 ? book.slots() - 1 : current;
+  }
+
   public Map<State, Integer> counts() {
     Map<State, Integer> counts = new EnumMap<>(State.class);
     for (Entry e : entries.values()) {

@@ -18,6 +18,8 @@ import org.flashflow.common.config.ConfigException;
  * @param consensusPoll {@code [schedule] consensus_poll}: how often the consensus is read again
  *     within a period when tor announced no new one (NEWCONSENSUS) meanwhile
  * @param v3bwInterval how often a bandwidth file is written (whether or not the schedule runs)
+ * @param stallAfter {@code [schedule] stall_after}: relays due and no scheduled measurement
+ *     completed for this long is a stall (docs/operations.md, "Stall alarm")
  */
 public record ScheduleConfig(
     boolean enabled,
@@ -25,7 +27,8 @@ public record ScheduleConfig(
     RelayFilter filter,
     Path stateFile,
     Duration consensusPoll,
-    Duration v3bwInterval) {
+    Duration v3bwInterval,
+    Duration stallAfter) {
 
   public ScheduleConfig {
     Objects.requireNonNull(settings, "settings");
@@ -33,6 +36,7 @@ public record ScheduleConfig(
     Objects.requireNonNull(stateFile, "stateFile");
     Objects.requireNonNull(consensusPoll, "consensusPoll");
     Objects.requireNonNull(v3bwInterval, "v3bwInterval");
+    Objects.requireNonNull(stallAfter, "stallAfter");
   }
 
   /** Reads the keys; the relay filter list file is read only when the schedule is enabled. */
@@ -59,7 +63,15 @@ public record ScheduleConfig(
       throw ConfigException.badValue(
           "v3bw", "interval", c.string("v3bw", "interval"), "at least 1 s");
     }
+    Duration stallAfter = c.duration("schedule", "stall_after");
+    if (stallAfter.compareTo(settings.slot()) < 0) {
+      throw ConfigException.badValue(
+          "schedule",
+          "stall_after",
+          c.string("schedule", "stall_after"),
+          "a duration of at least one slot (" + settings.slot().toSeconds() + " s)");
+    }
     return new ScheduleConfig(
-        enabled, settings, filter, c.path("coord", "state_file"), poll, interval);
+        enabled, settings, filter, c.path("coord", "state_file"), poll, interval, stallAfter);
   }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,6 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.flashflow.common.loop.Cancellable;
 import org.flashflow.common.loop.Loop;
+import org.flashflow.coord.core.CoordMetrics;
 import org.flashflow.coord.core.MeasurementObserver;
 import org.flashflow.coord.core.MeasurementRecord;
 import org.flashflow.coord.core.MeasurementRequest;
@@ -45,7 +47,15 @@ public final class ScheduleRunner implements MeasurementObserver {
 
     /** Names of the measurers connected now. */
     Set<String> connectedMeasurers();
+
+    /** Why tor cannot measure now; empty when it can (for the stall alarm). */
+    default Optional<String> torProblem() {
+      return Optional.empty();
+    }
   }
+
+  /** {@code [schedule] stall_after} when none is given (docs/operations.md, "Stall alarm"). */
+  public static final Duration DEFAULT_STALL_AFTER = Duration.ofMinutes(10);
 
   /**
    * The relays to schedule: the consensus, filtered, with each relay's latest estimate. Called on
@@ -78,6 +88,10 @@ public final class ScheduleRunner implements MeasurementObserver {
   private final Random random;
   private final int refreshSlots;
   private final Set<String> warnedUnconfigured = new TreeSet<>();
+  private final CoordMetrics metrics;
+  private final StallAlarm stall;
+  private long unplannedPeriod = Long.MIN_VALUE;
+  private int unplannedSlots;
   private Planner planner;
   private Cancellable timer;
   private Instant nextTick;
@@ -112,6 +126,36 @@ public final class ScheduleRunner implements MeasurementObserver {
       Executor io,
       Random random,
       Duration refreshEvery) {
+    this(
+        loop,
+        settings,
+        core,
+        relays,
+        store,
+        io,
+        random,
+        refreshEvery,
+        DEFAULT_STALL_AFTER,
+        CoordMetrics.NONE);
+  }
+
+  /**
+   * As above, with the stall alarm's {@code stallAfter} and the metrics the progress and the alarm
+   * go to.
+   */
+  public ScheduleRunner(
+      Loop loop,
+      ScheduleSettings settings,
+      Core core,
+      RelaySource relays,
+      StateStore store,
+      Executor io,
+      Random random,
+      Duration refreshEvery,
+      Duration stallAfter,
+      CoordMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.stall = new StallAlarm(stallAfter, metrics);
     this.loop = Objects.requireNonNull(loop, "loop");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = settings.clock();
@@ -226,6 +270,7 @@ public final class ScheduleRunner implements MeasurementObserver {
       return;
     }
     boolean plan = planner == null || !planner.isCurrent(now);
+    checkStall(now, plan);
     slotsSinceRefresh++;
     boolean refresh = !plan && slotsSinceRefresh >= refreshSlots;
     if ((plan || refresh) && !fetching) {
@@ -344,7 +389,11 @@ public final class ScheduleRunner implements MeasurementObserver {
     Planner p = planner;
     Planner.Due due = p.due(now, core.connectedMeasurers());
     due.deferred()
-        .forEach((fp, why) -> log.info("relay {} not measured in this slot: {}", fp, why));
+        .forEach(
+            (fp, why) -> {
+              log.info("relay {} not measured in this slot: {}", fp, why);
+              stall.deferred(why);
+            });
     for (Start s : due.starts()) {
       String fp = s.relayFp();
       log.info(
@@ -365,6 +414,7 @@ public final class ScheduleRunner implements MeasurementObserver {
             @Override
             public void refused(String reason) {
               if (!stopped && planner == p && p.isRunning(fp)) {
+                stall.refused(reason);
                 Planner.Followup f = p.refused(loop.now(), fp, reason);
                 log.info(
                     "scheduled measurement of {} refused ({}): {}", fp, reason, followupText(f));
@@ -373,6 +423,7 @@ public final class ScheduleRunner implements MeasurementObserver {
             }
           });
     }
+    publishProgress(now);
     saveSoon();
   }
 
@@ -383,8 +434,15 @@ public final class ScheduleRunner implements MeasurementObserver {
     if (stopped || planner == null || !planner.isRunning(fp)) {
       return;
     }
-    Planner.Followup f = planner.ended(loop.now(), fp, Outcome.of(record, estimate));
+    Instant now = loop.now();
+    Planner.Followup f = planner.ended(now, fp, Outcome.of(record, estimate));
     log.info("scheduled measurement {} of {} ended: {}", record.measId(), fp, followupText(f));
+    if (record.completed()) {
+      stall.completed(now);
+    } else {
+      stall.failed(record.failure().orElseThrow().reason().name());
+    }
+    publishProgress(now);
     saveSoon();
   }
 
@@ -395,6 +453,59 @@ public final class ScheduleRunner implements MeasurementObserver {
             : "";
     return f.state() + next + (f.detail().isEmpty() ? "" : ": " + f.detail());
   }
+
+  // ---- stall alarm and metrics ------------------------------------------------------------
+
+  /** At a slot start, before its measurements are handed out. */
+  private void checkStall(Instant now, boolean unplanned) {
+    long period = clock.periodIndex(now);
+    if (unplanned) {
+      if (unplannedPeriod != period) {
+        unplannedPeriod = period;
+        unplannedSlots = 0;
+      }
+      unplannedSlots++;
+    }
+    boolean due = unplanned || planner.hasWork(now);
+    stall.check(
+        now,
+        period,
+        due,
+        new StallAlarm.Context(core.torProblem(), core.connectedMeasurers().size(), !unplanned));
+    publishProgress(now);
+  }
+
+  /** Relays by state and slots behind, to the metrics: O(relays), a few times a slot at most. */
+  private void publishProgress(Instant now) {
+    if (metrics == CoordMetrics.NONE) {
+      return;
+    }
+    if (planner == null || !planner.isCurrent(now)) {
+      metrics.scheduleProgress(0, 0, 0, unplannedSlots(now));
+      return;
+    }
+    Map<Planner.State, Integer> c = planner.counts();
+    metrics.scheduleProgress(
+        get(c, Planner.State.DONE) + get(c, Planner.State.LIMITED_AT_MAX),
+        get(c, Planner.State.PLANNED) + get(c, Planner.State.RUNNING),
+        get(c, Planner.State.GAVE_UP),
+        planner.slotsBehind(now));
+  }
+
+  /** The stall now, if any (docs/operations.md, "Stall alarm"). */
+  public Optional<Stall> stall() {
+    loop.checkInLoop();
+    return stall.current();
+  }
+
+  /**
+   * The schedule is stalled.
+   *
+   * @param reason the metric's label, e.g. {@code tor_down}
+   * @param detail for people
+   * @param since since when relays were due without a completed measurement
+   */
+  public record Stall(String reason, String detail, Instant since) {}
 
   // ---- state file -------------------------------------------------------------------------
 
@@ -462,6 +573,7 @@ public final class ScheduleRunner implements MeasurementObserver {
               + clock.periodIndex(now)
               + " not planned yet; next slot "
               + (nextTick == null ? "(starting)" : nextTick.toString()));
+      stallLine().ifPresent(lines::add);
       return lines;
     }
     ScheduleState s = planner.snapshot();
@@ -478,7 +590,64 @@ public final class ScheduleRunner implements MeasurementObserver {
             + " left, next slot "
             + (nextTick == null ? "(stopped)" : nextTick.toString()));
     lines.add("schedule relays: " + countsText(planner.counts()));
+    stallLine().ifPresent(lines::add);
     return lines;
+  }
+
+  private Optional<String> stallLine() {
+    return stall
+        .current()
+        .map(
+            st ->
+                "schedule STALLED since "
+                    + st.since()
+                    + ": "
+                    + st.detail()
+                    + " ["
+                    + st.reason()
+                    + "]");
+  }
+
+  /**
+   * The schedule for {@code status json} (docs/operations.md, "Status as JSON"): plain maps, lists,
+   * strings, numbers, booleans and nulls, in the order written.
+   */
+  public Map<String, Object> statusJson() {
+    loop.checkInLoop();
+    Instant now = loop.now();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("enabled", true);
+    boolean planned = planner != null && planner.isCurrent(now);
+    ScheduleState snap = planned ? planner.snapshot() : null;
+    long period = planned ? snap.period() : clock.periodIndex(now);
+    m.put("period", period);
+    m.put("period_start", clock.periodStart(period).toString());
+    m.put("planned", planned);
+    m.put("slots_in_period", clock.slotsInPeriod());
+    m.put("slots_done", planned ? snap.nextDue() : null);
+    m.put("slots_behind", planned ? planner.slotsBehind(now) : unplannedSlots(now));
+    m.put("next_slot", nextTick == null ? null : nextTick.toString());
+    Map<String, Object> relays = new LinkedHashMap<>();
+    Map<Planner.State, Integer> c = planned ? planner.counts() : Map.of();
+    relays.put("measured", get(c, Planner.State.DONE) + get(c, Planner.State.LIMITED_AT_MAX));
+    relays.put("pending", get(c, Planner.State.PLANNED) + get(c, Planner.State.RUNNING));
+    relays.put("running", get(c, Planner.State.RUNNING));
+    relays.put("failed", get(c, Planner.State.GAVE_UP));
+    relays.put("unplaced", get(c, Planner.State.UNPLACED));
+    relays.put("dropped", get(c, Planner.State.DROPPED));
+    m.put("relays", relays);
+    Map<String, Object> st = new LinkedHashMap<>();
+    Optional<Stall> current = stall.current();
+    st.put("stalled", current.isPresent());
+    st.put("reason", current.map(Stall::reason).orElse(null));
+    st.put("detail", current.map(Stall::detail).orElse(null));
+    st.put("since", current.map(x -> x.since().toString()).orElse(null));
+    m.put("stall", st);
+    return m;
+  }
+
+  private int unplannedSlots(Instant now) {
+    return unplannedPeriod == clock.periodIndex(now) ? unplannedSlots : 0;
   }
 
   private static String countsText(Map<Planner.State, Integer> c) {
@@ -501,6 +670,11 @@ public final class ScheduleRunner implements MeasurementObserver {
 
   private static int get(Map<Planner.State, Integer> c, Planner.State s) {
     return c.getOrDefault(s, 0);
+  }
+
+  /** For tests: the stall alarm. */
+  StallAlarm stallAlarm() {
+    return stall;
   }
 
   /** For tests: the planner, if a schedule was made or resumed. */

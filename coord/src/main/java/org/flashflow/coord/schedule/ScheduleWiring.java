@@ -2,9 +2,11 @@ package org.flashflow.coord.schedule;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import org.flashflow.common.loop.Loop;
+import org.flashflow.coord.core.CoordMetrics;
 import org.flashflow.coord.core.Coordinator;
 import org.flashflow.coord.core.MeasurementRequest;
 import org.flashflow.coord.core.StartCallback;
@@ -22,7 +24,8 @@ public final class ScheduleWiring {
       TorPort tor,
       V3bwService v3bw,
       Executor io,
-      Clock clock) {
+      Clock clock,
+      CoordMetrics metrics) {
     ScheduleRunner.Core core =
         new ScheduleRunner.Core() {
           @Override
@@ -34,6 +37,11 @@ public final class ScheduleWiring {
           public Set<String> connectedMeasurers() {
             return coordinator.connectedMeasurers();
           }
+
+          @Override
+          public Optional<String> torProblem() {
+            return coordinator.torProblem();
+          }
         };
     return new ScheduleRunner(
         loop,
@@ -44,6 +52,8 @@ public final class ScheduleWiring {
             config.stateFile(), config.settings().period(), config.settings().slot(), clock),
         io,
         new SecureRandom(),
-        config.consensusPoll());
+        config.consensusPoll(),
+        config.stallAfter(),
+        metrics);
   }
 }

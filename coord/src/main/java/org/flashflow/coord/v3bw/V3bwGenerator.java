@@ -109,9 +109,24 @@ public final class V3bwGenerator {
   /** As {@link #generate(List)}, capping each relay at its descriptor's bandwidth-avg. */
   public Path generate(List<RouterStatus> consensus, DescriptorStore.Saved descriptors)
       throws IOException, StaleResultsException {
+    return generateCounted(consensus, descriptors).path();
+  }
+
+  /** As {@link #generate(List, DescriptorStore.Saved)}, telling how many relays were measured. */
+  public Generated generateCounted(List<RouterStatus> consensus, DescriptorStore.Saved descriptors)
+      throws IOException, StaleResultsException {
     Instant now = clock.instant();
     return write(reader.latest(now, settings.maxResultsAge()), consensus, descriptors, now);
   }
+
+  /**
+   * One bandwidth file written.
+   *
+   * @param path the new file the {@code v3bw} symlink now points to
+   * @param relays measured relays in it
+   * @param at the time in its header
+   */
+  public record Generated(Path path, int relays, Instant at) {}
 
   /**
    * As {@link #generate(List)}, but from each relay's newest result kept in memory ({@link
@@ -131,6 +146,16 @@ public final class V3bwGenerator {
       List<RouterStatus> consensus,
       DescriptorStore.Saved descriptors)
       throws IOException, StaleResultsException {
+    return generateCounted(newestPerRelay, outcomes, consensus, descriptors).path();
+  }
+
+  /** As {@link #generate(Collection, RecentOutcomes, List, DescriptorStore.Saved)}, counted. */
+  public Generated generateCounted(
+      Collection<LatestResults.Result> newestPerRelay,
+      RecentOutcomes outcomes,
+      List<RouterStatus> consensus,
+      DescriptorStore.Saved descriptors)
+      throws IOException, StaleResultsException {
     Instant now = clock.instant();
     return write(
         LatestResultsCache.toLatestResults(newestPerRelay, outcomes, now, settings.maxResultsAge()),
@@ -139,7 +164,7 @@ public final class V3bwGenerator {
         now);
   }
 
-  private Path write(
+  private Generated write(
       LatestResults latest,
       List<RouterStatus> consensus,
       DescriptorStore.Saved descriptors,
@@ -164,7 +189,7 @@ public final class V3bwGenerator {
             e ->
                 log.warn(
                     "bandwidth file {} {}", file, e.describe(settings.minimumPercentEligible())));
-    return file;
+    return new Generated(file, latest.size(), now);
   }
 
   /**
@@ -204,7 +229,8 @@ public final class V3bwGenerator {
             "no saved server descriptors in {}: bw values are not capped at bandwidth-avg",
             descriptorStore.file());
       }
-      return write(IoFutures.await(latest, "reading the results log"), consensus, descriptors, now);
+      return write(IoFutures.await(latest, "reading the results log"), consensus, descriptors, now)
+          .path();
     } finally {
       reading.shutdownNow();
     }

@@ -1,16 +1,17 @@
 package org.flashflow.coord.v3bw;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.flashflow.common.loop.Loop;
+import org.flashflow.coord.core.CoordMetrics;
 import org.flashflow.coord.core.MeasurementRecord;
 import org.flashflow.coord.core.TorPort;
 import org.flashflow.coord.results.LatestResults;
@@ -47,6 +48,8 @@ public final class V3bwService implements V3bwTrigger {
   private final ResultsLogReader reader;
   private final LatestResultsCache latest = new LatestResultsCache();
   private Optional<Eligibility> lastEligibility = Optional.empty();
+  private final CoordMetrics metrics;
+  private Optional<V3bwGenerator.Generated> lastWritten = Optional.empty();
 
   public V3bwService(
       Loop loop,
@@ -56,6 +59,20 @@ public final class V3bwService implements V3bwTrigger {
       ExecutorService io,
       Clock clock,
       ResultsLogReader reader) {
+    this(loop, tor, generator, store, io, clock, reader, CoordMetrics.NONE);
+  }
+
+  /** As above, recording each bandwidth file written into {@code metrics}. */
+  public V3bwService(
+      Loop loop,
+      TorPort tor,
+      V3bwGenerator generator,
+      ConsensusStore store,
+      ExecutorService io,
+      Clock clock,
+      ResultsLogReader reader,
+      CoordMetrics metrics) {
+    this.metrics = metrics;
     this.loop = loop;
     this.tor = tor;
     this.generator = generator;
@@ -117,6 +134,18 @@ public final class V3bwService implements V3bwTrigger {
       estimates.put(r.relayFp(), r.estimate());
     }
     return Optional.of(estimates);
+  }
+
+  /** The last bandwidth file this coordinator wrote since it started, if any. */
+  public Optional<V3bwGenerator.Generated> lastWritten() {
+    loop.checkInLoop();
+    return lastWritten;
+  }
+
+  /** Whether the latest results are in memory yet, and for how many relays. */
+  public OptionalInt relaysInMemory() {
+    loop.checkInLoop();
+    return latest.isLoaded() ? OptionalInt.of(latest.size()) : OptionalInt.empty();
   }
 
   /** For {@code status}. */
@@ -290,7 +319,7 @@ public final class V3bwService implements V3bwTrigger {
    * @param fromTor tor's consensus (empty: the saved one) and descriptors (merged into the saved)
    * @param snapshot the in-memory results; empty: stream the log
    */
-  private Path write(FromTor fromTor, Optional<Snapshot> snapshot)
+  private V3bwGenerator.Generated write(FromTor fromTor, Optional<Snapshot> snapshot)
       throws IOException, StaleResultsException {
     List<RouterStatus> relays = fromTor.consensus();
     DescriptorStore.Saved descs;
@@ -306,15 +335,21 @@ public final class V3bwService implements V3bwTrigger {
     }
     if (snapshot.isEmpty()) {
       log.info("latest results still loading: reading the results log for this bandwidth file");
-      return generator.generate(relays, descs);
+      return generator.generateCounted(relays, descs);
     }
-    return generator.generate(snapshot.get().results(), snapshot.get().outcomes(), relays, descs);
+    return generator.generateCounted(
+        snapshot.get().results(), snapshot.get().outcomes(), relays, descs);
+  }
+
+  private void written(V3bwGenerator.Generated g) {
+    lastWritten = Optional.of(g);
+    metrics.bandwidthFileWritten(g.at(), g.relays());
   }
 
   /** The part of a write that touches files. */
   @FunctionalInterface
   private interface FileWork {
-    Path run() throws IOException, StaleResultsException;
+    V3bwGenerator.Generated run() throws IOException, StaleResultsException;
   }
 
   private void offload(FileWork work, Consumer<Result> done) {
@@ -323,8 +358,10 @@ public final class V3bwService implements V3bwTrigger {
           () -> {
             Result r;
             Optional<Eligibility> eligibility = Optional.empty();
+            V3bwGenerator.Generated generated = null;
             try {
-              r = new Written(work.run());
+              generated = work.run();
+              r = new Written(generated.path());
               eligibility = generator.lastEligibility();
             } catch (StaleResultsException e) {
               r = new NotWritten(e.getMessage());
@@ -333,12 +370,14 @@ public final class V3bwService implements V3bwTrigger {
               r = new NotWritten("writing the bandwidth file failed: " + e.getMessage());
             }
             Result result = r;
-            Optional<Eligibility> written = eligibility;
+            Optional<Eligibility> eligible = eligibility;
+            Optional<V3bwGenerator.Generated> written = Optional.ofNullable(generated);
             loop.execute(
                 () -> {
-                  if (written.isPresent()) {
-                    lastEligibility = written;
+                  if (eligible.isPresent()) {
+                    lastEligibility = eligible;
                   }
+                  written.ifPresent(this::written);
                   done.accept(result);
                 });
           });

@@ -130,7 +130,7 @@ class ControlServiceTest {
         "measure abcdefghijklmnopqrst|ERR bad relay name \"abcdefghijklmnopqrst\": expected a"
             + " 40-hex fingerprint or a nickname of 1-19 letters and digits",
         "frobnicate now|ERR unknown command \"frobnicate\" (try help)",
-        "status x|ERR status takes no arguments",
+        "status x|ERR status takes no argument or json",
         "HELP me|ERR help takes no arguments",
         "v3bw now|ERR v3bw takes no arguments",
         "quit now|ERR quit takes no arguments",

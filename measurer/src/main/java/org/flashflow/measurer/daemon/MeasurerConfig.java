@@ -2,9 +2,11 @@ package org.flashflow.measurer.daemon;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.flashflow.common.config.Config;
 import org.flashflow.common.config.ConfigException;
 import org.flashflow.common.config.HostPort;
+import org.flashflow.common.metrics.MetricsEndpoint;
 import org.flashflow.measurer.MeasurerSettings;
 import org.flashflow.torctl.session.TorSession;
 import org.flashflow.torctl.session.TorSessionConfig;
@@ -25,7 +27,8 @@ public record MeasurerConfig(
     HostPort coordAddr,
     MeasurerSettings settings,
     TorSession.Mode tor,
-    Duration torReconnectMaxBackoff) {
+    Duration torReconnectMaxBackoff,
+    Optional<HostPort> metricsAddr) {
 
   /** Reads every key the measurer uses; the first bad one fails with its name and value. */
   public static MeasurerConfig from(Config c) throws ConfigException {
@@ -47,7 +50,8 @@ public record MeasurerConfig(
         coordAddr,
         MeasurerSettings.of(positive(c, "measurer", "circ_build_timeout")),
         TorSessionConfig.mode(c, torDatadir),
-        TorSessionConfig.maxBackoff(c));
+        TorSessionConfig.maxBackoff(c),
+        MetricsEndpoint.address(c));
   }
 
   private static Duration positive(Config c, String section, String key) throws ConfigException {

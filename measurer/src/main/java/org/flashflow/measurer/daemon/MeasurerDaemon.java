@@ -5,22 +5,29 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.flashflow.common.config.HostPort;
 import org.flashflow.common.loop.LoopCalls;
 import org.flashflow.common.loop.NettyLoop;
 import org.flashflow.common.loop.ShutdownSequence;
+import org.flashflow.common.metrics.MetricsEndpoint;
 import org.flashflow.common.net.Transport;
 import org.flashflow.common.tls.TlsContexts;
 import org.flashflow.measurer.Measurer;
+import org.flashflow.measurer.MeasurerMetrics;
 import org.flashflow.measurer.MeasurerStatus;
+import org.flashflow.measurer.metrics.PrometheusMeasurerMetrics;
 import org.flashflow.measurer.net.CoordClient;
 import org.flashflow.measurer.tor.MeasurerTor;
 import org.slf4j.Logger;
@@ -42,8 +49,17 @@ public final class MeasurerDaemon {
   private final MeasurerTor tor;
   private final Measurer measurer;
   private final CoordClient client;
+  private final PrometheusRegistry registry; // null: [metrics] addr is empty
+  private MetricsEndpoint metricsEndpoint;
 
-  private MeasurerDaemon(MeasurerConfig config, Clock clock, SslContext tls) {
+  private MeasurerDaemon(MeasurerConfig config, Clock clock, SslContext tls, String version) {
+    MeasurerMetrics metrics = MeasurerMetrics.NONE;
+    if (config.metricsAddr().isPresent()) {
+      this.registry = new PrometheusRegistry();
+      metrics = new PrometheusMeasurerMetrics(registry, version);
+    } else {
+      this.registry = null;
+    }
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("measurer-loop"), Transport.ioHandlerFactory());
@@ -61,7 +77,7 @@ public final class MeasurerDaemon {
             config.torReconnectMaxBackoff(),
             (state, detail) -> sink.measurer.torStateChanged(state, detail),
             event -> sink.measurer.torEvent(event));
-    this.measurer = new Measurer(loop, config.settings(), tor);
+    this.measurer = new Measurer(loop, config.settings(), tor, metrics);
     sink.measurer = measurer;
     this.client = new CoordClient(config.coordAddr(), eventLoop, tls, measurer);
   }
@@ -74,10 +90,26 @@ public final class MeasurerDaemon {
    * @param clock the wall clock the reports' {@code ts} come from
    */
   public static MeasurerDaemon start(MeasurerConfig config, Clock clock) throws IOException {
+    return start(config, clock, "development");
+  }
+
+  /** As {@link #start(MeasurerConfig, Clock)}; {@code version} goes into the metrics. */
+  public static MeasurerDaemon start(MeasurerConfig config, Clock clock, String version)
+      throws IOException {
     for (Path dir : List.of(config.datadir(), config.keydir())) {
       createPrivateDirectory(dir);
     }
-    MeasurerDaemon d = new MeasurerDaemon(config, clock, tlsContext(config));
+    MeasurerDaemon d = new MeasurerDaemon(config, clock, tlsContext(config), version);
+    if (d.registry != null) {
+      try {
+        d.metricsEndpoint = MetricsEndpoint.start(config.metricsAddr().get(), d.registry);
+      } catch (IOException e) {
+        d.shutdown();
+        throw e;
+      }
+      LOG.info(
+          "measurer metrics on http://{}/metrics", HostPort.format(d.metricsEndpoint.address()));
+    }
     LOG.info(
         "measurer starting: coordinator at {}, tor {} (transport {})",
         config.coordAddr(),
@@ -152,6 +184,11 @@ public final class MeasurerDaemon {
         });
   }
 
+  /** Where metrics are served; empty when {@code [metrics] addr} is empty. */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return Optional.ofNullable(metricsEndpoint).map(MetricsEndpoint::address);
+  }
+
   /** Blocks until {@link #shutdown} has finished. */
   public void awaitTermination() throws InterruptedException {
     shutdown.await();
@@ -171,5 +208,8 @@ public final class MeasurerDaemon {
         loop::execute, "shutting down the measurer core", measurer::shutdown, CORE_STOP, LOG);
     client.close();
     LoopCalls.runStep(loop::execute, "closing tor", tor::close, CORE_STOP, LOG);
+    if (metricsEndpoint != null) {
+      metricsEndpoint.close();
+    }
   }
 }

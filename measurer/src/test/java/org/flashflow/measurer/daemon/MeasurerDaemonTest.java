@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.flashflow.common.config.Config;
 import org.flashflow.common.testing.ClosedPort;
+import org.flashflow.common.testing.PrometheusText;
 import org.flashflow.common.tls.KeyGen;
 import org.flashflow.measurer.MeasurerStatus;
 import org.flashflow.torctl.model.TorState;
@@ -71,6 +74,36 @@ class MeasurerDaemonTest {
     CompletableFuture<Void> stopped = CompletableFuture.runAsync(d::shutdown);
     stopped.get(30, TimeUnit.SECONDS);
     d.awaitTermination();
+  }
+
+  @Test
+  void servesMetricsWhenConfigured() throws Exception {
+    MeasurerConfig base = config();
+    MeasurerConfig c =
+        MeasurerConfig.from(
+            Config.parse(
+                "[measurer]\ndatadir = "
+                    + dir.resolve("data")
+                    + "\ncoord_addr = 127.0.0.1:"
+                    + closed.port()
+                    + "\n[tor]\ncontrol_addr = 127.0.0.1:"
+                    + closed.port()
+                    + "\n[metrics]\naddr = 0\n",
+                "test.ini"));
+    assertEquals(Optional.empty(), base.metricsAddr());
+    KeyGen.generate("alice", c.key().getParent().resolve("measurer.pem"));
+    KeyGen.generate("coord", c.coordCert());
+    MeasurerDaemon d = MeasurerDaemon.start(c, Clock.systemUTC(), "test");
+    try {
+      InetSocketAddress at = d.metricsAddress().orElseThrow();
+      assertEquals("127.0.0.1", at.getAddress().getHostAddress(), "a bare port is loopback");
+      PrometheusText m = PrometheusText.scrape(at);
+      assertEquals(0.0, m.value("flashflow_measurer_coordinator_connected"));
+      assertEquals(0.0, m.value("flashflow_measurer_tor_state", "state", "READY"));
+      assertEquals(0.0, m.value("flashflow_measurer_measurements_started_total"));
+    } finally {
+      d.shutdown();
+    }
   }
 
   @Test
