@@ -93,7 +93,6 @@ class KillLoopSystemTest {
           () -> "a measurement completed after the last restart:\n" + f.status());
       f.v3bw();
       check(f, "seed " + seed + ", the end");
-      assertTrue(ends(f.results()) >= 3, "some measurements completed: " + f.results());
     }
   }
 

@@ -3,6 +3,7 @@ package org.flashflow.coord.v3bw;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import org.flashflow.common.io.RepeatedFailure;
 import org.flashflow.common.loop.Loop;
 import org.flashflow.coord.core.MeasurementRecord;
 import org.flashflow.coord.core.TorPort;
@@ -46,6 +48,12 @@ public final class V3bwService implements V3bwTrigger {
   private final Clock clock;
   private final ResultsLogReader reader;
   private final LatestResultsCache latest = new LatestResultsCache();
+
+  /** A bandwidth file that cannot be written (full disk) logs its ERROR at most this often. */
+  static final Duration WRITE_ERROR_EVERY = Duration.ofMinutes(1);
+
+  private final RepeatedFailure writeFailure =
+      new RepeatedFailure(log, "writing the bandwidth file", WRITE_ERROR_EVERY);
 
   public V3bwService(
       Loop loop,
@@ -310,16 +318,27 @@ public final class V3bwService implements V3bwTrigger {
       io.execute(
           () -> {
             Result r;
+            Exception failure = null;
             try {
               r = new Written(work.run());
             } catch (StaleResultsException e) {
               r = new NotWritten(e.getMessage());
             } catch (IOException | RuntimeException e) {
-              log.error("writing the bandwidth file failed", e);
+              log.debug("writing the bandwidth file failed", e);
+              failure = e;
               r = new NotWritten("writing the bandwidth file failed: " + e.getMessage());
             }
             Result result = r;
-            loop.execute(() -> done.accept(result));
+            Exception failed = failure;
+            loop.execute(
+                () -> {
+                  if (failed != null) {
+                    writeFailure.failed(loop.nanoTime(), failed.toString());
+                  } else if (result instanceof Written) {
+                    writeFailure.succeeded();
+                  }
+                  done.accept(result);
+                });
           });
     } catch (RejectedExecutionException e) {
       done.accept(new NotWritten("the coordinator is shutting down"));
