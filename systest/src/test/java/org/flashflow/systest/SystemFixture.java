@@ -69,6 +69,10 @@ final class SystemFixture implements AutoCloseable {
   private CoordDaemon coord;
   private final Map<String, MeasurerDaemon> measurers = new LinkedHashMap<>();
   private final Map<String, Process> processes = new LinkedHashMap<>();
+  private boolean coordProcess;
+  private Process coordProc;
+  private int coordStarts;
+  private InetSocketAddress coordControl;
 
   SystemFixture(Path dir) {
     this.dir = dir.toAbsolutePath();
@@ -112,6 +116,15 @@ final class SystemFixture implements AutoCloseable {
   SystemFixture measurerViaProxy(String name) {
     proxiedMeasurers.add(name);
     return measurer(name);
+  }
+
+  /**
+   * Runs the coordinator as a separate {@code java} process ({@link CoordMain}), so that a test can
+   * SIGKILL it ({@link #killCoordinator}); {@link #coordinator} is then null.
+   */
+  SystemFixture coordinatorProcess() {
+    coordProcess = true;
+    return this;
   }
 
   /** Sets one coordinator config value (before {@link #start}, or before a restart). */
@@ -199,11 +212,84 @@ final class SystemFixture implements AutoCloseable {
    * start the measurer listener keeps its port, so that measurers find a restarted coordinator.
    */
   void startCoordinator() throws Exception {
+    if (coordProcess) {
+      startCoordinatorProcess();
+      awaitStatus(s -> s.contains("tor: READY"), "the coordinator's tor READY");
+      return;
+    }
     coord =
         CoordDaemon.start(
             CoordConfig.from(Config.parse(ini(coordIni), "systest")), clock(), "systest");
     coord("coord", "listen_addr", "127.0.0.1:" + coord.measurerAddress().getPort());
     awaitStatus(s -> s.contains("tor: READY"), "the coordinator's tor READY");
+  }
+
+  /**
+   * Starts the coordinator process and returns once it listens (its control port is known), before
+   * its tor is READY.
+   */
+  void startCoordinatorProcess() throws IOException {
+    Path c = dir.resolve("coord");
+    Files.createDirectories(c);
+    Path ini = c.resolve("coord.ini");
+    Files.writeString(ini, ini(coordIni));
+    coordStarts++;
+    Path out = coordLog(coordStarts);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java,
+            "-Xmx192m",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            CoordMain.class.getName(),
+            ini.toString());
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(out.toFile());
+    Process p = pb.start();
+    coordProc = p;
+    Matcher ports =
+        Await.value(
+            Duration.ofSeconds(60),
+            () -> {
+              if (!p.isAlive()) {
+                throw new AssertionError("coordinator process exited: " + coordLogText(out));
+              }
+              Matcher m = CoordMain.PORTS.matcher(coordLogText(out));
+              return m.find() ? m : null;
+            },
+            () -> "the coordinator process listening:\n" + coordLogText(out));
+    coord("coord", "listen_addr", "127.0.0.1:" + ports.group(1));
+    coordControl = new InetSocketAddress("127.0.0.1", Integer.parseInt(ports.group(2)));
+  }
+
+  /** SIGKILL of the coordinator process; returns once it is gone. */
+  void killCoordinator() throws InterruptedException {
+    Process p = coordProc;
+    p.destroyForcibly();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "coordinator still running after SIGKILL");
+  }
+
+  private Path coordLog(int start) {
+    return dir.resolve("coord").resolve("coord-" + start + ".log");
+  }
+
+  /** The output of the latest coordinator process. */
+  String coordLog() {
+    return coordLogText(coordLog(coordStarts));
+  }
+
+  private static String coordLogText(Path f) {
+    try {
+      return Files.exists(f) ? Files.readString(f) : "";
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  Path coordDir() {
+    return Path.of(coordIni.get("coord").get("datadir"));
   }
 
   /** Shuts the coordinator down as SIGTERM would (live measurements end as SHUTDOWN). */
@@ -325,7 +411,7 @@ final class SystemFixture implements AutoCloseable {
   }
 
   InetSocketAddress control() {
-    return coord.controlAddress();
+    return coordProcess ? coordControl : coord.controlAddress();
   }
 
   List<String> ctrl(String command) {
@@ -412,6 +498,9 @@ final class SystemFixture implements AutoCloseable {
     }
     if (coord != null) {
       coord.shutdown();
+    }
+    if (coordProc != null) {
+      coordProc.destroyForcibly();
     }
     for (FaultProxy p : proxies.values()) {
       p.close();

@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import org.flashflow.common.io.RepeatedFailure;
 import org.flashflow.common.loop.Cancellable;
 import org.flashflow.common.loop.Loop;
 import org.flashflow.coord.core.CoordMetrics;
@@ -40,6 +41,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScheduleRunner implements MeasurementObserver {
   private static final Logger log = LoggerFactory.getLogger(ScheduleRunner.class);
+
+  /** A state file that cannot be saved (full disk) logs its ERROR at most this often. */
+  static final Duration SAVE_ERROR_EVERY = Duration.ofMinutes(1);
 
   /** The part of the coordinator core the schedule uses ({@code Coordinator} in production). */
   public interface Core {
@@ -102,6 +106,8 @@ public final class ScheduleRunner implements MeasurementObserver {
   private int slotsSinceRefresh;
   private boolean saving;
   private boolean dirty;
+  private final RepeatedFailure saveFailure =
+      new RepeatedFailure(log, "saving the schedule state", SAVE_ERROR_EVERY);
 
   /**
    * The newest period a schedule was made for (or found in the state file): a wall clock stepped
@@ -529,10 +535,11 @@ public final class ScheduleRunner implements MeasurementObserver {
     boolean queued =
         ioQuietly(
             () -> {
-              saveQuietly(state);
+              Exception failure = trySave(state);
               loop.execute(
                   () -> {
                     saving = false;
+                    saved(failure);
                     flush();
                   });
             });
@@ -541,12 +548,41 @@ public final class ScheduleRunner implements MeasurementObserver {
     }
   }
 
+  /** On the loop: the ERROR of a failed save at most once a minute, an INFO once one works. */
+  private void saved(Exception failure) {
+    if (failure == null) {
+      saveFailure.succeeded();
+      return;
+    }
+    // Not retried at once (a full disk would spin): the next change saves the whole state.
+    saveFailure.failed(loop.nanoTime(), failure.toString());
+  }
+
+  /** For tests: whether the last save failed, and how many save ERRORs were logged. */
+  boolean saveFailing() {
+    return saveFailure.failing();
+  }
+
+  long saveErrorsLogged() {
+    return saveFailure.errorsLogged();
+  }
+
+  /** The last save at {@link #stop}: its failure is logged at once, nothing follows it. */
   private void saveQuietly(ScheduleState state) {
+    Exception e = trySave(state);
+    if (e != null) {
+      log.error("cannot save the schedule state: {}", e.toString());
+    }
+  }
+
+  /** On the I/O thread; the failure, or null. */
+  private Exception trySave(ScheduleState state) {
     try {
       store.save(state);
+      return null;
     } catch (IOException | RuntimeException e) {
-      log.error("cannot save the schedule state: {}", e.toString());
       log.debug("saving the schedule state failed", e);
+      return e;
     }
   }
 

@@ -2,6 +2,7 @@ package org.flashflow.coord.v3bw;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import org.flashflow.common.io.RepeatedFailure;
 import org.flashflow.common.loop.Loop;
 import org.flashflow.coord.core.CoordMetrics;
 import org.flashflow.coord.core.MeasurementRecord;
@@ -50,6 +52,12 @@ public final class V3bwService implements V3bwTrigger {
   private Optional<Eligibility> lastEligibility = Optional.empty();
   private final CoordMetrics metrics;
   private Optional<V3bwGenerator.Generated> lastWritten = Optional.empty();
+
+  /** A bandwidth file that cannot be written (full disk) logs its ERROR at most this often. */
+  static final Duration WRITE_ERROR_EVERY = Duration.ofMinutes(1);
+
+  private final RepeatedFailure writeFailure =
+      new RepeatedFailure(log, "writing the bandwidth file", WRITE_ERROR_EVERY);
 
   public V3bwService(
       Loop loop,
@@ -359,6 +367,7 @@ public final class V3bwService implements V3bwTrigger {
             Result r;
             Optional<Eligibility> eligibility = Optional.empty();
             V3bwGenerator.Generated generated = null;
+            Exception failure = null;
             try {
               generated = work.run();
               r = new Written(generated.path());
@@ -366,14 +375,21 @@ public final class V3bwService implements V3bwTrigger {
             } catch (StaleResultsException e) {
               r = new NotWritten(e.getMessage());
             } catch (IOException | RuntimeException e) {
-              log.error("writing the bandwidth file failed", e);
+              log.debug("writing the bandwidth file failed", e);
+              failure = e;
               r = new NotWritten("writing the bandwidth file failed: " + e.getMessage());
             }
             Result result = r;
             Optional<Eligibility> eligible = eligibility;
             Optional<V3bwGenerator.Generated> written = Optional.ofNullable(generated);
+            Exception failed = failure;
             loop.execute(
                 () -> {
+                  if (failed != null) {
+                    writeFailure.failed(loop.nanoTime(), failed.toString());
+                  } else if (result instanceof Written) {
+                    writeFailure.succeeded();
+                  }
                   if (eligible.isPresent()) {
                     lastEligibility = eligible;
                   }

@@ -441,4 +441,65 @@ class ScheduleRunnerTest {
           "nothing moved aside");
     }
   }
+
+  /**
+   * The state file on a full disk (docs/testing.md, "Disk full"): every save fails, the schedule
+   * goes on measuring, the ERROR is logged at most once a minute, and the state is saved by itself
+   * at the next slot once there is space again.
+   */
+  @Test
+  void aStateFileThatCannotBeSavedLogsOnceAMinuteAndIsSavedOnceThereIsSpace() throws Exception {
+    ManualLoop loop = new ManualLoop(T0);
+    FakeCore core = new FakeCore(loop);
+    StateFile file = store(loop);
+    boolean[] full = {true};
+    int[] attempts = {0};
+    ScheduleRunner.StateStore disk =
+        new ScheduleRunner.StateStore() {
+          @Override
+          public Optional<ScheduleState> load() {
+            return file.load();
+          }
+
+          @Override
+          public void save(ScheduleState state) throws IOException {
+            attempts[0]++;
+            if (full[0]) {
+              throw new IOException("No space left on device");
+            }
+            file.save(state);
+          }
+
+          @Override
+          public void moveAside(String why) {
+            file.moveAside(why);
+          }
+        };
+    ScheduleRunner r =
+        new ScheduleRunner(
+            loop,
+            SETTINGS,
+            core,
+            done -> done.accept(Optional.of(relays())),
+            disk,
+            Runnable::run,
+            new Random(3),
+            Duration.ofMinutes(5));
+    core.runner = r;
+    r.start();
+    loop.runPending();
+    loop.advance(Duration.ofSeconds(180)); // 00:03:05: six slots, the first at 00:00:30
+    assertTrue(attempts[0] >= 10, "saves tried: " + attempts[0]);
+    assertTrue(r.saveFailing());
+    assertEquals(3, r.saveErrorsLogged(), "ERRORs at 00:00:30, 00:01:30 and 00:02:30");
+    assertFalse(core.completed.isEmpty(), "the schedule went on measuring");
+    assertFalse(Files.exists(stateFile()));
+
+    full[0] = false;
+    loop.advance(Duration.ofSeconds(30)); // the next slot saves
+    assertFalse(r.saveFailing());
+    ScheduleState saved = file.load().orElseThrow();
+    assertEquals(r.planner().orElseThrow().snapshot(), saved);
+    assertEquals(3, r.saveErrorsLogged());
+  }
 }
