@@ -210,6 +210,14 @@ final class Measurement {
   }
 
   void onFfMeas(FfMeasEvent e) {
+    if (!ended() && startCallback != null) {
+      // tor's FF_MEAS event about our meas_id can reach the loop before its reply to
+      // COORD_START_MEAS does (the reply goes through the command thread, the event does not): it
+      // proves the measurement started all the same, so whoever asked hears that first, whatever
+      // the event says next.
+      startCallback.started(id, fp);
+      startCallback = null;
+    }
     if (ended()) {
       LOG.debug("measurement {} already ended; ignoring {}", id, e);
     } else if (e instanceof FfMeasEvent.ParamsSent) {

@@ -66,6 +66,25 @@ class CoordinatorFailureTest {
     assertBystanderCompletes(other);
   }
 
+  /**
+   * tor's refusal event can reach the loop before its reply to COORD_START_MEAS (they come on
+   * different threads): the measurement still counts as started, so {@code measure} answers OK with
+   * its meas_id and the record says why it failed, as when the reply came first.
+   */
+  @Test
+  void relayRefusesBeforeTorsReplyArrives() {
+    Harness.Answer answer = h.request(FP1, alice, bob);
+    long id = h.lastMeasId();
+    h.coord.torEvent(new FfMeasEvent.ParamsOk(id, false));
+    assertEquals(id, answer.measId, "started, not refused: " + answer.refused);
+    assertEquals(1, answer.calls);
+    h.assertFailed(
+        id, FailReason.RELAY_REFUSED, "relay refused the measurement (PARAMS_OK ACCEPTED=FALSE)");
+    h.launch(id); // the reply, late: changes nothing
+    assertEquals(1, answer.calls);
+    assertEquals(1, h.sink.records().size(), "one record: " + h.sink.records());
+  }
+
   @Test
   void circuitFailsDuringSetupButOtherCircuitsDoNotMatter() {
     long other = bystander();
