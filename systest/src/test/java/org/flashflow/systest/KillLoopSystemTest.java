@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +65,7 @@ class KillLoopSystemTest {
         .coord("v3bw", "interval", "2 s")
         .coord("measurers", "alice", "5 Mbit/s")
         .coord("measurers", "bob", "5 Mbit/s");
+    Instant lastStart = Instant.now();
     try (f) {
       f.start();
       for (int i = 1; i <= KILLS; i++) {
@@ -79,6 +82,7 @@ class KillLoopSystemTest {
         }
         f.killCoordinator();
         check(f, at);
+        lastStart = Instant.now();
         f.startCoordinatorProcess();
       }
       f.awaitStatus(s -> s.contains("tor: READY"), "tor READY after the last restart");
@@ -93,6 +97,27 @@ class KillLoopSystemTest {
           () -> "a measurement completed after the last restart:\n" + f.status());
       f.v3bw();
       check(f, "seed " + seed + ", the end");
+      // Temporary files of writes that a kill cut short are removed at the next start once a
+      // minute old; none older than that may be left from the earlier runs.
+      Instant cutoff = lastStart.minus(Duration.ofMinutes(1)).minusSeconds(2);
+      for (Path d : List.of(f.coordDir(), f.resultsLog().getParent())) {
+        try (Stream<Path> files = Files.list(d)) {
+          List<Path> stale =
+              files
+                  .filter(p -> p.getFileName().toString().endsWith(".tmp"))
+                  .filter(p -> modified(p).isBefore(cutoff))
+                  .toList();
+          assertTrue(stale.isEmpty(), "seed " + seed + ": leftover temporary files " + stale);
+        }
+      }
+    }
+  }
+
+  private static Instant modified(Path p) {
+    try {
+      return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant();
+    } catch (IOException e) {
+      return Instant.MAX; // gone meanwhile
     }
   }
 

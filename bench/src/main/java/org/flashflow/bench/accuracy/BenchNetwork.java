@@ -23,6 +23,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.flashflow.common.config.Config;
 import org.flashflow.common.tls.KeyGen;
+import org.flashflow.coord.control.CookieFile;
 import org.flashflow.coord.daemon.CoordConfig;
 import org.flashflow.coord.daemon.CoordDaemon;
 import org.flashflow.measurer.daemon.MeasurerConfig;
@@ -46,6 +47,7 @@ final class BenchNetwork implements AutoCloseable {
   private final CoordDaemon coord;
   private final List<MeasurerDaemon> measurers = new ArrayList<>();
   private final Path resultsLog;
+  private final Path cookieFile;
   private final int dur;
 
   BenchNetwork(Path dir, List<RelaySpec> relays, List<String> measurerNames, int dur, int circs)
@@ -89,9 +91,9 @@ final class BenchNetwork implements AutoCloseable {
             + "enabled = false\n"
             + ("num_circs = " + circs + "\n")
             + tor(ct);
-    coord =
-        CoordDaemon.start(
-            CoordConfig.from(Config.parse(coordIni, "coord.ini")), Clock.systemUTC(), "bench");
+    CoordConfig coordConfig = CoordConfig.from(Config.parse(coordIni, "coord.ini"));
+    cookieFile = coordConfig.control().cookieFile();
+    coord = CoordDaemon.start(coordConfig, Clock.systemUTC(), "bench");
     for (String name : measurerNames) {
       Path d = dir.resolve("meas-" + name);
       String ini =
@@ -227,10 +229,16 @@ final class BenchNetwork implements AutoCloseable {
       s.connect(a, 10_000);
       s.setSoTimeout(20_000);
       OutputStream out = s.getOutputStream();
-      out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
-      out.flush();
       BufferedReader in =
           new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+      // As flashflow ctrl does: the cookie the coordinator wrote first, then the command.
+      String auth = CookieFile.authLine(cookieFile);
+      out.write((auth + "\n" + command + "\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      String authReply = in.readLine();
+      if (authReply == null || !authReply.startsWith("OK")) {
+        throw new IllegalStateException("control port refused the cookie: " + authReply);
+      }
       List<String> lines = new ArrayList<>();
       for (String l = in.readLine(); l != null; l = in.readLine()) {
         lines.add(l);

@@ -3,12 +3,18 @@ package org.flashflow.common.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -84,6 +90,54 @@ public final class AtomicFiles {
         }
       }
     }
+  }
+
+  /**
+   * Deletes what writes in {@code dir} that a crash or {@code kill -9} interrupted left behind: the
+   * temporary siblings ({@code .NAME.DIGITS.tmp}, regular files or symlinks) that this class and
+   * {@link Files#createTempFile} make, last modified at least {@code minAge} before {@code now} (a
+   * write under way takes milliseconds, so a minute old is a leftover). Anything else is left
+   * alone. A file that cannot be deleted is logged and skipped.
+   *
+   * @return how many were deleted
+   * @throws IOException if {@code dir} cannot be listed (a missing one has none)
+   */
+  public static int removeLeftovers(Path dir, Duration minAge, Instant now) throws IOException {
+    int removed = 0;
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, AtomicFiles::isLeftoverName)) {
+      for (Path p : ds) {
+        try {
+          BasicFileAttributes a =
+              Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          if (a.isDirectory()
+              || a.lastModifiedTime().toInstant().isAfter(now.minus(minAge))
+              || !Files.deleteIfExists(p)) {
+            continue;
+          }
+          removed++;
+          log.info("removed {}, left by a write that was interrupted", p);
+        } catch (IOException e) {
+          log.warn("cannot remove {}, left by an interrupted write: {}", p, e.toString());
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return 0;
+    }
+    return removed;
+  }
+
+  /** {@code .NAME.DIGITS.tmp}: a leading dot, a name, decimal or hex digits, {@code .tmp}. */
+  static boolean isLeftoverName(Path p) {
+    String n = p.getFileName().toString();
+    if (n.length() < ".a.0.tmp".length() || n.charAt(0) != '.' || !n.endsWith(".tmp")) {
+      return false;
+    }
+    int end = n.length() - ".tmp".length();
+    int i = end;
+    while (i > 0 && Character.digit(n.charAt(i - 1), 16) >= 0) {
+      i--;
+    }
+    return i < end && i >= 3 && n.charAt(i - 1) == '.';
   }
 
   private static long randomLong() {

@@ -11,7 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -82,5 +87,35 @@ class AtomicFilesTest {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
     }
+  }
+
+  @Test
+  void leftoversOfInterruptedWritesAreRemovedOnlyWhenOld() throws IOException {
+    Instant now = Instant.parse("2030-01-01T00:10:00Z");
+    FileTime old = FileTime.from(now.minusSeconds(120));
+    FileTime fresh = FileTime.from(now.minusSeconds(5));
+    // What createTempFile and the symlink writer leave, old enough to be leftovers:
+    Path leftFile = Files.createTempFile(dir, ".state.json.", ".tmp");
+    Path leftV3bw = dir.resolve(".v3bw.20300101T000000Z.6f3a9c.tmp");
+    Files.writeString(leftV3bw, "half a bandwidth file", UTF_8);
+    // A write under way, and files that merely look similar:
+    Path underWay = Files.createTempFile(dir, ".v3bw.", ".tmp");
+    List<String> keep =
+        List.of("state.json", ".hidden", "x.tmp", ".tmp", ".a.tmp", ".v3bw.xyz.tmp", "..1.tmp");
+    for (String n : keep) {
+      Files.writeString(dir.resolve(n), "mine", UTF_8);
+      Files.setLastModifiedTime(dir.resolve(n), old);
+    }
+    Files.setLastModifiedTime(leftFile, old);
+    Files.setLastModifiedTime(leftV3bw, old);
+    Files.setLastModifiedTime(underWay, fresh);
+
+    assertEquals(2, AtomicFiles.removeLeftovers(dir, Duration.ofMinutes(1), now));
+
+    List<String> expected = new ArrayList<>(keep);
+    expected.add(underWay.getFileName().toString());
+    Collections.sort(expected);
+    assertEquals(expected, names());
+    assertEquals(0, AtomicFiles.removeLeftovers(dir.resolve("missing"), Duration.ZERO, now));
   }
 }

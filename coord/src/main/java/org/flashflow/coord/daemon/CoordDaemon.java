@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -183,7 +184,15 @@ public final class CoordDaemon {
     this.schedule =
         config.schedule().enabled()
             ? ScheduleWiring.runner(
-                config.schedule(), loop, coordinator, tor, v3bw, fileIo, clock, metrics)
+                config.schedule(),
+                loop,
+                coordinator,
+                tor,
+                v3bw,
+                fileIo,
+                clock,
+                metrics,
+                config.resultsLog())
             : null;
     sink.schedule = schedule;
     ResultsCleanup cleanupFiles =
@@ -224,6 +233,7 @@ public final class CoordDaemon {
   public static CoordDaemon start(CoordConfig config, Clock clock, String softwareVersion)
       throws IOException {
     DataDirs.create(config);
+    DataDirs.removeLeftovers(config, Instant.now()); // file times are the real clock's
     ControlAuth controlAuth = controlAuth(config.control());
     CoordDaemon d = new CoordDaemon(config, clock, softwareVersion, controlAuth);
     try {

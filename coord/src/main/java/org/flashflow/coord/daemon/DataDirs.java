@@ -8,9 +8,13 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.flashflow.common.io.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +36,9 @@ final class DataDirs {
       PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> SHARED =
       PosixFilePermissions.fromString("rwxr-x---");
+
+  /** A temporary file this old is no write under way (one takes milliseconds). */
+  static final Duration LEFTOVER_AGE = Duration.ofMinutes(1);
 
   private DataDirs() {}
 
@@ -76,6 +83,33 @@ final class DataDirs {
     view.setPermissions(SHARED);
     log.info("bandwidth files in {} are readable by group {}", v3bwDir, group.get().getName());
     warnUnlessTraversable(v3bwDir, group.get());
+  }
+
+  /**
+   * Removes the temporary files that writes interrupted by a crash or {@code kill -9} left in the
+   * directories the coordinator writes atomically to (state file, bandwidth files and symlink,
+   * consensus, cookie, compressed rotations): without this each kill during a write would leave one
+   * for good.
+   */
+  static void removeLeftovers(CoordConfig config, Instant now) {
+    Set<Path> dirs = new LinkedHashSet<>();
+    dirs.add(config.datadir().toAbsolutePath().normalize());
+    dirs.add(config.resultsdir().toAbsolutePath().normalize());
+    dirs.add(parent(config.v3bw()));
+    dirs.add(parent(config.schedule().stateFile()));
+    dirs.add(parent(config.control().cookieFile()));
+    for (Path dir : dirs) {
+      try {
+        AtomicFiles.removeLeftovers(dir, LEFTOVER_AGE, now);
+      } catch (IOException e) {
+        log.warn("cannot look for leftover temporary files in {}: {}", dir, e.toString());
+      }
+    }
+  }
+
+  private static Path parent(Path file) {
+    Path abs = file.toAbsolutePath().normalize();
+    return abs.getParent() == null ? abs : abs.getParent();
   }
 
   private static void createDirectory(Path dir, Set<PosixFilePermission> mode) throws IOException {

@@ -564,6 +564,21 @@ public final class Planner {
    */
   public static Planner restore(
       ScheduleSettings settings, Random random, ScheduleState state, Instant now) {
+    return restore(settings, random, state, now, Map.of());
+  }
+
+  /**
+   * As {@link #restore(ScheduleSettings, Random, ScheduleState, Instant)}, except that a relay that
+   * was running and has an outcome in {@code endedMeanwhile} (its record reached the results log
+   * before the old process died) is taken as ended with it, as {@link #ended} would have: done,
+   * measured again with more capacity, or retried with the attempt counted.
+   */
+  public static Planner restore(
+      ScheduleSettings settings,
+      Random random,
+      ScheduleState state,
+      Instant now,
+      Map<String, Outcome> endedMeanwhile) {
     Planner p = new Planner(settings, random);
     if (state.period() != p.clock.periodIndex(now)) {
       return p;
@@ -595,7 +610,13 @@ public final class Planner {
       }
     }
     for (Entry e : again) {
-      p.placeFirst(e, p.nextDue, "planned again after a restart");
+      Outcome o = e.state == State.RUNNING ? endedMeanwhile.get(e.fp) : null;
+      if (o != null) {
+        p.running.put(e.fp, new Running(p.period, Map.of(), e.given));
+        p.ended(now, e.fp, o);
+      } else {
+        p.placeFirst(e, p.nextDue, "planned again after a restart");
+      }
     }
     return p;
   }

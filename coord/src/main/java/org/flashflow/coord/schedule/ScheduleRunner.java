@@ -21,6 +21,7 @@ import org.flashflow.common.io.RepeatedFailure;
 import org.flashflow.common.loop.Cancellable;
 import org.flashflow.common.loop.Loop;
 import org.flashflow.coord.core.CoordMetrics;
+import org.flashflow.coord.core.Estimate;
 import org.flashflow.coord.core.MeasurementObserver;
 import org.flashflow.coord.core.MeasurementRecord;
 import org.flashflow.coord.core.MeasurementRequest;
@@ -93,6 +94,7 @@ public final class ScheduleRunner implements MeasurementObserver {
   private final int refreshSlots;
   private final Set<String> warnedUnconfigured = new TreeSet<>();
   private final CoordMetrics metrics;
+  private final LoggedOutcomes logged;
   private final StallAlarm stall;
   private long unplannedPeriod = Long.MIN_VALUE;
   private int unplannedSlots;
@@ -160,6 +162,37 @@ public final class ScheduleRunner implements MeasurementObserver {
       Duration refreshEvery,
       Duration stallAfter,
       CoordMetrics metrics) {
+    this(
+        loop,
+        settings,
+        core,
+        relays,
+        store,
+        io,
+        random,
+        refreshEvery,
+        stallAfter,
+        metrics,
+        LoggedOutcomes.NONE);
+  }
+
+  /**
+   * As above, with where to look up measurements that the state file holds as running: those that
+   * ended before a restart are taken as ended, not measured again.
+   */
+  public ScheduleRunner(
+      Loop loop,
+      ScheduleSettings settings,
+      Core core,
+      RelaySource relays,
+      StateStore store,
+      Executor io,
+      Random random,
+      Duration refreshEvery,
+      Duration stallAfter,
+      CoordMetrics metrics,
+      LoggedOutcomes logged) {
+    this.logged = Objects.requireNonNull(logged, "logged");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.stall = new StallAlarm(stallAfter, metrics);
     this.loop = Objects.requireNonNull(loop, "loop");
@@ -195,15 +228,60 @@ public final class ScheduleRunner implements MeasurementObserver {
               log.error("reading the schedule state failed; starting a new schedule", e);
               state = Optional.empty();
             }
+            Map<String, Outcome> endedMeanwhile = state.map(this::endedMeanwhile).orElse(Map.of());
             Optional<ScheduleState> loaded = state;
-            loop.execute(() -> resume(loaded));
+            loop.execute(() -> resume(loaded, endedMeanwhile));
           });
     } catch (RejectedExecutionException e) {
       log.debug("schedule not started: shutting down");
     }
   }
 
-  private void resume(Optional<ScheduleState> state) {
+  /**
+   * On the I/O executor: how the measurements that {@code state} holds as running ended, for those
+   * whose record reached the results log before the old process died (docs/schedule.md,
+   * "Restarts"). A running relay's measurement is the newest of the relay that began at or after
+   * its slot's start: an earlier attempt in the period ended before the slot it is retried in.
+   */
+  private Map<String, Outcome> endedMeanwhile(ScheduleState state) {
+    Map<String, Long> since = new LinkedHashMap<>();
+    for (ScheduleState.Entry e : state.entries()) {
+      if (e.state() == Planner.State.RUNNING && e.slot() >= 0 && e.slot() < clock.slotsInPeriod()) {
+        since.put(e.fp(), clock.slotStart(state.period(), e.slot()).getEpochSecond());
+      }
+    }
+    if (since.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, MeasurementRecord> found;
+    try {
+      found = logged.newestSince(since);
+    } catch (IOException | RuntimeException e) {
+      log.warn(
+          "cannot read the results log to see which of {} running measurements ended before the"
+              + " restart; planning them all again: {}",
+          since.size(),
+          e.toString());
+      return Map.of();
+    }
+    Map<String, Outcome> out = new LinkedHashMap<>();
+    found.forEach(
+        (fp, record) -> {
+          OptionalDouble estimate =
+              record.completed() && !record.seconds().isEmpty()
+                  ? OptionalDouble.of(Estimate.estimate(record))
+                  : OptionalDouble.empty();
+          out.put(fp, Outcome.of(record, estimate));
+          log.info(
+              "relay {}: measurement {} ended before the restart ({}), not measured again",
+              fp,
+              record.measId(),
+              record.completed() ? "completed" : "failed");
+        });
+    return out;
+  }
+
+  private void resume(Optional<ScheduleState> state, Map<String, Outcome> endedMeanwhile) {
     if (stopped) {
       return;
     }
@@ -212,7 +290,7 @@ public final class ScheduleRunner implements MeasurementObserver {
       ScheduleState s = state.get();
       newestPeriod = Math.max(newestPeriod, s.period());
       try {
-        Planner p = Planner.restore(settings, random, s, now);
+        Planner p = Planner.restore(settings, random, s, now, endedMeanwhile);
         if (p.isCurrent(now)) {
           planner = p;
           log.info(

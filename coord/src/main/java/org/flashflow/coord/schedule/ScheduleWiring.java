@@ -1,5 +1,6 @@
 package org.flashflow.coord.schedule;
 
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
@@ -25,7 +26,8 @@ public final class ScheduleWiring {
       V3bwService v3bw,
       Executor io,
       Clock clock,
-      CoordMetrics metrics) {
+      CoordMetrics metrics,
+      Path resultsLog) {
     ScheduleRunner.Core core =
         new ScheduleRunner.Core() {
           @Override
@@ -54,6 +56,7 @@ public final class ScheduleWiring {
         new SecureRandom(),
         config.consensusPoll(),
         config.stallAfter(),
-        metrics);
+        metrics,
+        new ResultsLogOutcomes(resultsLog));
   }
 }

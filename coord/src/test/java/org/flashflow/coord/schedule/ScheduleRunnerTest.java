@@ -27,6 +27,7 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.flashflow.common.loop.ManualLoop;
+import org.flashflow.coord.core.CoordMetrics;
 import org.flashflow.coord.core.MeasurementRecord;
 import org.flashflow.coord.core.MeasurementRequest;
 import org.flashflow.coord.core.StartCallback;
@@ -355,6 +356,69 @@ class ScheduleRunnerTest {
     all.addAll(core2.completed);
     assertEquals(new TreeSet<>(FPS), all);
     assertEquals(6, core2.started.size(), "the 4 planned and the 2 that died: " + core2.started);
+    assertTrue(r2.statusLines().get(1).contains("10 measured"), r2.statusLines().toString());
+  }
+
+  @Test
+  void aMeasurementWhoseRecordLandedBeforeTheKillIsNotMeasuredAgain() throws IOException {
+    ManualLoop loop = new ManualLoop(T0);
+    FakeCore core = new FakeCore(loop);
+    ScheduleRunner r = runner(loop, core, 3);
+    r.start();
+    loop.advance(Duration.ofSeconds(95)); // slots 1..3 handed out; slot 3's two are running
+    List<String> running = new ArrayList<>(core.started);
+    running.removeAll(core.completed);
+    assertEquals(2, running.size(), running.toString());
+    String done = running.get(0);
+    String failed = running.get(1);
+    // The old process made both records durable, then died before it saved the state file again;
+    // an older record of the first relay (before its slot) must not count.
+    long begin = core.startedAt.get(done).getEpochSecond();
+    Path log = dir.resolve("results.log");
+    Files.writeString(
+        log,
+        String.join(
+            "\n",
+            "7 " + (begin - 40) + " BEGIN " + failed,
+            "7 " + (begin - 40) + " MEASR 1000",
+            "7 " + (begin - 39) + " END",
+            "8 " + begin + " BEGIN " + done,
+            "8 " + begin + " MEASR 500000",
+            "8 " + begin + " MEASR 500000",
+            "8 " + begin + " BG 0 0",
+            "8 " + (begin + 20) + " END",
+            "9 " + begin + " BEGIN " + failed,
+            "9 " + (begin + 3) + " FAIL MEASURER_LOST alice went away",
+            ""),
+        StandardCharsets.UTF_8);
+
+    ManualLoop loop2 = new ManualLoop(loop.now());
+    FakeCore core2 = new FakeCore(loop2);
+    ScheduleRunner r2 =
+        new ScheduleRunner(
+            loop2,
+            SETTINGS,
+            core2,
+            done2 -> done2.accept(Optional.of(relays())),
+            store(loop2),
+            Runnable::run,
+            new Random(4),
+            Duration.ofMinutes(5),
+            ScheduleRunner.DEFAULT_STALL_AFTER,
+            CoordMetrics.NONE,
+            new ResultsLogOutcomes(log));
+    core2.runner = r2;
+    r2.start();
+    loop2.runPending();
+    Planner p = r2.planner().orElseThrow();
+    assertEquals(Planner.State.DONE, p.entry(done).orElseThrow().state(), "completed in the log");
+    ScheduleState.Entry retry = p.entry(failed).orElseThrow();
+    assertEquals(Planner.State.PLANNED, retry.state(), retry.toString());
+    assertEquals(1, retry.attempts(), "the logged failure counts as an attempt: " + retry);
+
+    loop2.advance(Duration.between(loop2.now(), periodEnd(T0)).minusSeconds(1));
+    assertFalse(core2.started.contains(done), "measured twice in the period: " + core2.started);
+    assertTrue(core2.started.contains(failed), "the failed one is retried: " + core2.started);
     assertTrue(r2.statusLines().get(1).contains("10 measured"), r2.statusLines().toString());
   }
 
