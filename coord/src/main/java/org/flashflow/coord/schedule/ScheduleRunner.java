@@ -144,41 +144,14 @@ public final class ScheduleRunner implements MeasurementObserver {
         random,
         refreshEvery,
         DEFAULT_STALL_AFTER,
-        CoordMetrics.NONE);
-  }
-
-  /**
-   * As above, with the stall alarm's {@code stallAfter} and the metrics the progress and the alarm
-   * go to.
-   */
-  public ScheduleRunner(
-      Loop loop,
-      ScheduleSettings settings,
-      Core core,
-      RelaySource relays,
-      StateStore store,
-      Executor io,
-      Random random,
-      Duration refreshEvery,
-      Duration stallAfter,
-      CoordMetrics metrics) {
-    this(
-        loop,
-        settings,
-        core,
-        relays,
-        store,
-        io,
-        random,
-        refreshEvery,
-        stallAfter,
-        metrics,
+        CoordMetrics.NONE,
         LoggedOutcomes.NONE);
   }
 
   /**
-   * As above, with where to look up measurements that the state file holds as running: those that
-   * ended before a restart are taken as ended, not measured again.
+   * As above, with the stall alarm's {@code stallAfter}, the metrics the progress and the alarm go
+   * to, and where to look up measurements that the state file holds as running: those that ended
+   * before a restart are taken as ended, not measured again.
    */
   public ScheduleRunner(
       Loop loop,

@@ -1,5 +1,11 @@
 package org.flashflow.coord.schedule;
 
+import static org.flashflow.coord.schedule.ScheduleFixtures.MB;
+import static org.flashflow.coord.schedule.ScheduleFixtures.PERIOD;
+import static org.flashflow.coord.schedule.ScheduleFixtures.SETTINGS;
+import static org.flashflow.coord.schedule.ScheduleFixtures.SLOT;
+import static org.flashflow.coord.schedule.ScheduleFixtures.T0;
+import static org.flashflow.coord.schedule.ScheduleFixtures.fingerprints;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -28,9 +33,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.flashflow.common.loop.ManualLoop;
 import org.flashflow.coord.core.CoordMetrics;
-import org.flashflow.coord.core.MeasurementRecord;
-import org.flashflow.coord.core.MeasurementRequest;
-import org.flashflow.coord.core.StartCallback;
+import org.flashflow.coord.schedule.ScheduleFixtures.FakeCore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,92 +43,12 @@ import org.junit.jupiter.api.io.TempDir;
  * corrupt state file.
  */
 class ScheduleRunnerTest {
-  private static final Duration PERIOD = Duration.ofMinutes(10);
-  private static final Duration SLOT = Duration.ofSeconds(30);
-  private static final Duration MEASUREMENT = Duration.ofSeconds(20);
-
-  /** 5 s into a period: the first slot is already under way, the schedule starts at slot 1. */
-  private static final Instant T0 = Instant.parse("2030-01-01T00:00:05Z");
-
-  private static final long MB = 1_000_000;
-  private static final ScheduleSettings SETTINGS =
-      new ScheduleSettings(
-          PERIOD,
-          SLOT,
-          2.25,
-          10,
-          ScheduleSettings.LIMIT_FRACTION,
-          true,
-          ScheduleSettings.Prior.ADVERTISED,
-          ScheduleSettings.MAX_ATTEMPTS,
-          // 5 MB/s in all: two relays of 1 MB/s (2.25 MB/s each) per slot.
-          new Capacities(Map.of("alice", 5 * MB / 2, "bob", 5 * MB / 2), 100));
-
   @TempDir Path dir;
 
   private static final List<String> FPS = fingerprints(10);
 
-  private static List<String> fingerprints(int n) {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      out.add(String.format(Locale.ROOT, "%040X", 0xA0 + i));
-    }
-    return out;
-  }
-
-  /** A coordinator core that measures in 20 s of virtual time, refusing the relays told. */
-  static final class FakeCore implements ScheduleRunner.Core {
-    final ManualLoop loop;
-    final Set<String> connected = new TreeSet<>(Set.of("alice", "bob"));
-    final Set<String> refuseOnce = new HashSet<>();
-    final List<String> started = new ArrayList<>();
-    final List<String> completed = new ArrayList<>();
-    final Map<String, Instant> startedAt = new HashMap<>();
-    ScheduleRunner runner;
-    private long nextId = 1;
-
-    FakeCore(ManualLoop loop) {
-      this.loop = loop;
-    }
-
-    @Override
-    public void startMeasurement(MeasurementRequest request, StartCallback callback) {
-      String fp = request.relayFp();
-      if (refuseOnce.remove(fp)) {
-        callback.refused("relay " + fp + " is busy");
-        return;
-      }
-      long id = nextId++;
-      started.add(fp);
-      startedAt.put(fp, loop.now());
-      callback.started(id, fp);
-      long given = request.assignments().stream().mapToLong(a -> a.bw().orElseThrow()).sum();
-      List<Long> recv = request.assignments().stream().map(a -> a.bw().getAsLong() / 2).toList();
-      loop.schedule(
-          MEASUREMENT,
-          () -> {
-            completed.add(fp);
-            MeasurementRecord record =
-                new MeasurementRecord(
-                    id,
-                    fp,
-                    loop.now().getEpochSecond(),
-                    List.of(new MeasurementRecord.Second(recv, 0, 0)),
-                    Optional.empty());
-            runner.measurementEnded(record, OptionalDouble.of(given / 2.0));
-          });
-    }
-
-    @Override
-    public Set<String> connectedMeasurers() {
-      return Set.copyOf(connected);
-    }
-  }
-
   private static List<Planner.Relay> relays() {
-    return FPS.stream()
-        .map(fp -> new Planner.Relay(fp, OptionalDouble.empty(), OptionalLong.of(MB)))
-        .toList();
+    return ScheduleFixtures.relays(FPS);
   }
 
   private Path stateFile() {

@@ -1,5 +1,10 @@
 package org.flashflow.coord.schedule;
 
+import static org.flashflow.coord.schedule.ScheduleFixtures.PERIOD;
+import static org.flashflow.coord.schedule.ScheduleFixtures.SETTINGS;
+import static org.flashflow.coord.schedule.ScheduleFixtures.SLOT;
+import static org.flashflow.coord.schedule.ScheduleFixtures.T0;
+import static org.flashflow.coord.schedule.ScheduleFixtures.fingerprints;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,22 +15,15 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalLong;
 import java.util.Random;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flashflow.common.loop.ManualLoop;
 import org.flashflow.coord.core.CoordMetrics;
 import org.flashflow.coord.core.FailReason;
-import org.flashflow.coord.core.MeasurementRecord;
-import org.flashflow.coord.core.MeasurementRequest;
-import org.flashflow.coord.core.StartCallback;
+import org.flashflow.coord.schedule.ScheduleFixtures.FakeCore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,90 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * while the schedule moves or has nothing due.
  */
 class StallAlarmTest {
-  private static final Duration PERIOD = Duration.ofMinutes(10);
-  private static final Duration SLOT = Duration.ofSeconds(30);
   private static final Duration STALL_AFTER = Duration.ofMinutes(2);
-  private static final Instant T0 = Instant.parse("2030-01-01T00:00:05Z");
-  private static final long MB = 1_000_000;
-  private static final ScheduleSettings SETTINGS =
-      new ScheduleSettings(
-          PERIOD,
-          SLOT,
-          2.25,
-          10,
-          ScheduleSettings.LIMIT_FRACTION,
-          true,
-          ScheduleSettings.Prior.ADVERTISED,
-          ScheduleSettings.MAX_ATTEMPTS,
-          new Capacities(Map.of("alice", 5 * MB / 2, "bob", 5 * MB / 2), 100));
 
   @TempDir Path dir;
-
-  /** A core whose tor, measurers and outcomes the test sets. */
-  static final class Core implements ScheduleRunner.Core {
-    final ManualLoop loop;
-    final Set<String> connected = new TreeSet<>(Set.of("alice", "bob"));
-    Optional<String> torProblem = Optional.empty();
-    Optional<FailReason> failWith = Optional.empty();
-    int failures;
-    ScheduleRunner runner;
-    private long nextId = 1;
-
-    Core(ManualLoop loop) {
-      this.loop = loop;
-    }
-
-    @Override
-    public void startMeasurement(MeasurementRequest request, StartCallback callback) {
-      if (torProblem.isPresent()) {
-        callback.refused("lost the connection to tor");
-        return;
-      }
-      long id = nextId++;
-      String fp = request.relayFp();
-      callback.started(id, fp);
-      Optional<FailReason> fail = failWith;
-      long given = request.assignments().stream().mapToLong(a -> a.bw().orElseThrow()).sum();
-      List<Long> recv = request.assignments().stream().map(a -> a.bw().getAsLong() / 2).toList();
-      loop.schedule(
-          Duration.ofSeconds(20),
-          () -> {
-            long ts = loop.now().getEpochSecond();
-            if (fail.isPresent()) {
-              failures++;
-              runner.measurementEnded(
-                  new MeasurementRecord(
-                      id,
-                      fp,
-                      ts,
-                      List.of(),
-                      Optional.of(new MeasurementRecord.Failed(fail.get(), "circuit closed")),
-                      OptionalLong.empty()),
-                  OptionalDouble.empty());
-            } else {
-              runner.measurementEnded(
-                  new MeasurementRecord(
-                      id,
-                      fp,
-                      ts,
-                      List.of(new MeasurementRecord.Second(recv, 0, 0)),
-                      Optional.empty(),
-                      OptionalLong.empty()),
-                  OptionalDouble.of(given / 2.0));
-            }
-          });
-    }
-
-    @Override
-    public Set<String> connectedMeasurers() {
-      return Set.copyOf(connected);
-    }
-
-    @Override
-    public Optional<String> torProblem() {
-      return torProblem;
-    }
-  }
 
   /** Records what the alarm tells the metrics. */
   static final class Metrics implements CoordMetrics {
@@ -135,18 +52,11 @@ class StallAlarmTest {
   }
 
   private final ManualLoop loop = new ManualLoop(T0);
-  private final Core core = new Core(loop);
+  private final FakeCore core = new FakeCore(loop);
   private final Metrics metrics = new Metrics();
 
   private ScheduleRunner start(int relays) {
-    List<Planner.Relay> list = new ArrayList<>();
-    for (int i = 0; i < relays; i++) {
-      list.add(
-          new Planner.Relay(
-              String.format(Locale.ROOT, "%040X", 0xA0 + i),
-              OptionalDouble.empty(),
-              OptionalLong.of(MB)));
-    }
+    List<Planner.Relay> list = ScheduleFixtures.relays(fingerprints(relays));
     ScheduleRunner r =
         new ScheduleRunner(
             loop,
@@ -158,7 +68,8 @@ class StallAlarmTest {
             new Random(7),
             Duration.ofMinutes(5),
             STALL_AFTER,
-            metrics);
+            metrics,
+            LoggedOutcomes.NONE);
     core.runner = r;
     r.start();
     loop.runPending();
