@@ -2,10 +2,8 @@ package org.flashflow.coord.results;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.flashflow.common.testing.SmallDisk;
 import org.flashflow.coord.core.FailReason;
 import org.flashflow.coord.core.MeasurementRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +29,7 @@ class ResultsLogDiskFullTest {
   private static final String FP = ResultsLogFormatTest.FP;
 
   @TempDir Path dir;
-  private Path mount;
+  private SmallDisk disk;
   private ThreadLoop loop;
   private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
 
@@ -39,20 +38,9 @@ class ResultsLogDiskFullTest {
     if (loop != null) {
       loop.close();
     }
-    if (mount != null) {
-      run("umount", "-l", mount.toString());
+    if (disk != null) {
+      disk.close();
     }
-  }
-
-  private static int run(String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out =
-        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    int rc = p.waitFor();
-    if (rc != 0) {
-      System.err.println(String.join(" ", cmd) + ": exit " + rc + ": " + out);
-    }
-    return rc;
   }
 
   private String next() throws InterruptedException {
@@ -70,17 +58,9 @@ class ResultsLogDiskFullTest {
 
   @Test
   void fullDiskLosesNothingWrittenAndWritingResumes() throws Exception {
-    boolean root = "root".equals(System.getProperty("user.name"));
-    boolean required = "1".equals(System.getenv("FLASHFLOW_REQUIRE_TOOLS"));
-    assumeTrue(root || required, "needs root to mount a tmpfs");
-    mount = Files.createDirectory(dir.resolve("small"));
-    if (run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount.toString()) != 0) {
-      mount = null;
-      assumeTrue(required, "cannot mount a tmpfs here");
-      throw new AssertionError("cannot mount a tmpfs");
-    }
+    disk = SmallDisk.mount(dir);
     loop = new ThreadLoop();
-    Path log = mount.resolve("results.log");
+    Path log = disk.path().resolve("results.log");
     StringBuilder expected = new StringBuilder();
     List<IOException> errors = new ArrayList<>();
     try (ResultsLogWriter w =
@@ -96,18 +76,7 @@ class ResultsLogDiskFullTest {
         assertEquals("durable", next());
         expected.append(ResultsLogFormat.render(record(i)));
       }
-      // Fill the disk to the last byte.
-      Path filler = mount.resolve("filler");
-      try (OutputStream out = Files.newOutputStream(filler)) {
-        byte[] block = new byte[1024];
-        for (int i = 0; i < 1024; i++) {
-          out.write(block);
-          out.flush();
-        }
-        throw new AssertionError("the 64 KiB tmpfs took 1 MiB");
-      } catch (IOException full) {
-        // ENOSPC: the disk is full
-      }
+      Path filler = disk.fill(); // to the last byte
       // Records fill what is left of the log's last page, then fail; none may leave a part behind.
       int failed = 0;
       for (int i = 3; i < 60 && failed < 3; i++) {

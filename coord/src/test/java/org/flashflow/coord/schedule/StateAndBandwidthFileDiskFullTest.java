@@ -3,11 +3,8 @@ package org.flashflow.coord.schedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.flashflow.common.testing.SmallDisk;
 import org.flashflow.coord.v3bw.V3bwWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,23 +34,14 @@ class StateAndBandwidthFileDiskFullTest {
   private static final Instant T = Instant.parse("2030-01-01T00:00:05Z");
 
   @TempDir Path dir;
+  private SmallDisk disk;
   private Path mount;
 
   @AfterEach
   void tearDown() throws Exception {
-    if (mount != null) {
-      run("umount", "-l", mount.toString());
+    if (disk != null) {
+      disk.close();
     }
-  }
-
-  private static int run(String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int rc = p.waitFor();
-    if (rc != 0) {
-      System.err.println(String.join(" ", cmd) + ": exit " + rc + ": " + out);
-    }
-    return rc;
   }
 
   private static ScheduleState state(int relays) {
@@ -80,20 +69,6 @@ class StateAndBandwidthFileDiskFullTest {
     return sb.toString();
   }
 
-  private Path fill() throws IOException {
-    Path filler = mount.resolve("filler");
-    try (OutputStream out = Files.newOutputStream(filler)) {
-      byte[] block = new byte[1024];
-      for (int i = 0; i < 1024; i++) {
-        out.write(block);
-        out.flush();
-      }
-      throw new AssertionError("the 64 KiB tmpfs took 1 MiB");
-    } catch (IOException full) {
-      return filler; // ENOSPC: the disk is full
-    }
-  }
-
   private List<String> temporaryFiles() throws IOException {
     try (Stream<Path> files = Files.list(mount)) {
       return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList();
@@ -102,15 +77,8 @@ class StateAndBandwidthFileDiskFullTest {
 
   @Test
   void aFullDiskKeepsTheOldFilesAndWritingResumes() throws Exception {
-    boolean root = "root".equals(System.getProperty("user.name"));
-    boolean required = "1".equals(System.getenv("FLASHFLOW_REQUIRE_TOOLS"));
-    assumeTrue(root || required, "needs root to mount a tmpfs");
-    mount = Files.createDirectory(dir.resolve("small"));
-    if (run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount.toString()) != 0) {
-      mount = null;
-      assumeTrue(required, "cannot mount a tmpfs here");
-      throw new AssertionError("cannot mount a tmpfs");
-    }
+    disk = SmallDisk.mount(dir);
+    mount = disk.path();
     StateFile stateFile =
         new StateFile(mount.resolve("state.json"), PERIOD, SLOT, Clock.fixed(T, ZoneOffset.UTC));
     V3bwWriter v3bw = new V3bwWriter(mount.resolve("v3bw"));
@@ -119,7 +87,7 @@ class StateAndBandwidthFileDiskFullTest {
     String oldFile = bandwidthFile(3);
     Path written = v3bw.write(oldFile, v3bw.stamp(T));
 
-    Path filler = fill();
+    Path filler = disk.fill();
     ScheduleState after = state(40);
     String newFile = bandwidthFile(40);
     for (int i = 0; i < 3; i++) {
