@@ -8,6 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.flashflow.common.config.HostPort;
@@ -61,6 +62,19 @@ public final class Sockets {
    */
   public static Channel bind(ServerBootstrap bootstrap, InetSocketAddress address, String what)
       throws IOException {
+    return bindTo(
+        bootstrap, address, "cannot listen for " + what + " on " + HostPort.format(address) + ": ");
+  }
+
+  /**
+   * Binds {@code bootstrap} to any kind of address (TCP, a Unix socket), waiting for the outcome;
+   * must not be called on an event loop.
+   *
+   * @param prefix starts the message of the exception, e.g. "cannot listen for X on Y: "
+   * @throws IOException {@code prefix} and the reason
+   */
+  public static Channel bindTo(ServerBootstrap bootstrap, SocketAddress address, String prefix)
+      throws IOException {
     ChannelFuture f = bootstrap.bind(address);
     boolean done;
     try {
@@ -68,9 +82,8 @@ public final class Sockets {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       f.channel().close();
-      throw new IOException("interrupted while binding " + HostPort.format(address), e);
+      throw new IOException(prefix + "interrupted while binding", e);
     }
-    String prefix = "cannot listen for " + what + " on " + HostPort.format(address) + ": ";
     if (!done) {
       f.channel().close();
       throw new IOException(prefix + "bind did not complete");

@@ -2,7 +2,6 @@ package org.flashflow.coord.net;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.ServerChannel;
@@ -45,7 +44,6 @@ import org.flashflow.common.net.Transport;
  * (anyone could connect). Plain unlink-then-bind has both windows.
  */
 public final class UnixSocketServer implements AutoCloseable {
-  private static final long BIND_TIMEOUT_SECONDS = 30;
 
   private final Path path;
   private final Channel channel;
@@ -101,7 +99,7 @@ public final class UnixSocketServer implements AutoCloseable {
                     }
                   });
       options.accept(b);
-      ch = bind(b, address(loop, tmp), prefix);
+      ch = Sockets.bindTo(b, address(loop, tmp), prefix);
       // By path (chmod, chown): opening a socket to change it by descriptor fails (ENXIO).
       PosixFileAttributeView view = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
       if (group.isPresent()) {
@@ -198,29 +196,6 @@ public final class UnixSocketServer implements AutoCloseable {
     return Transport.isEpoll(loop)
         ? new DomainSocketAddress(p.toString())
         : UnixDomainSocketAddress.of(p);
-  }
-
-  private static Channel bind(ServerBootstrap b, SocketAddress address, String prefix)
-      throws IOException {
-    ChannelFuture f = b.bind(address);
-    boolean done;
-    try {
-      done = f.await(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      f.channel().close();
-      throw new IOException(prefix + "interrupted while binding", e);
-    }
-    if (!done) {
-      f.channel().close();
-      throw new IOException(prefix + "bind did not complete");
-    }
-    if (!f.isSuccess()) {
-      Throwable cause = f.cause();
-      throw new IOException(
-          prefix + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
-    }
-    return f.channel();
   }
 
   private static String randomHex() {
