@@ -1,19 +1,22 @@
 package org.flashflow.bench.report;
 
+import static org.flashflow.bench.ChildProcesses.deleteTree;
+import static org.flashflow.bench.ChildProcesses.median;
+import static org.flashflow.bench.ChildProcesses.ms;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.flashflow.bench.ChildProcesses;
+import org.flashflow.bench.ChildProcesses.Child;
 import org.flashflow.bench.v3bw.WeekOfResults;
 import org.flashflow.coord.v3bw.ConsensusStore;
 import org.flashflow.coord.v3bw.DescriptorStore;
@@ -102,7 +105,7 @@ public final class ReportBench {
     long peak = 0;
     String outcome = "";
     for (int i = 0; i < runs; i++) {
-      Child r = child(dir, jar, heap, report);
+      Run r = child(dir, jar, heap, report);
       reportMs[i] = r.ms();
       peak = Math.max(peak, r.peakMb());
       outcome = r.outcome();
@@ -129,7 +132,7 @@ public final class ReportBench {
       }
     }
     for (String smaller : List.of("128m", "64m")) {
-      Child c = child(dir, jar, smaller, report);
+      Run c = child(dir, jar, smaller, report);
       System.out.printf(
           Locale.ROOT,
           "flashflow report with -Xmx%s: %s, %d ms, peak heap %d MB%n",
@@ -162,35 +165,30 @@ public final class ReportBench {
     new DescriptorStore(datadir).save(descs, Optional.of("0.4.8.0"));
   }
 
-  private record Child(long ms, int exit, String output, long peakMb) {
+  /** A report or v3bw run in a new JVM, with its GC log's largest heap before a collection. */
+  private record Run(Child child, long peakMb) {
+    long ms() {
+      return child.ms();
+    }
+
     String outcome() {
-      if (output.contains("OutOfMemoryError")) {
-        return "exit " + exit + ": OutOfMemoryError";
-      }
-      return exit == 0 ? "ok" : "exit " + exit + ": " + output.strip();
+      return child.exit() == 0 || child.output().contains("OutOfMemoryError")
+          ? child.outcome()
+          : child.outcome() + ": " + child.output().strip();
     }
   }
 
-  private static Child child(Path dir, String jar, String heap, List<String> args)
+  private static Run child(Path dir, String jar, String heap, List<String> args)
       throws IOException, InterruptedException {
     Path gcLog = dir.resolve("gc.log");
     Files.deleteIfExists(gcLog);
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx" + heap);
     cmd.add("-Xlog:gc:file=" + gcLog);
     cmd.add("-jar");
     cmd.add(jar);
     cmd.addAll(args);
-    Path out = dir.resolve("child.out");
-    long t = System.nanoTime();
-    Process p =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-    if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IOException("child did not finish: " + cmd);
-    }
-    long ms = ms(t);
+    Child c = ChildProcesses.java(dir, cmd);
     long peak = 0;
     if (Files.exists(gcLog)) {
       Matcher m = GC_BEFORE.matcher(Files.readString(gcLog));
@@ -198,38 +196,10 @@ public final class ReportBench {
         peak = Math.max(peak, Long.parseLong(m.group(1)));
       }
     }
-    return new Child(ms, p.exitValue(), Files.readString(out), peak);
+    return new Run(c, peak);
   }
 
   private static String row(String name, long[] ms, String heap, String outcome) {
-    long[] s = ms.clone();
-    Arrays.sort(s);
-    return String.format(
-        Locale.ROOT,
-        "%-36s %6d ms %6d ms %6d ms %12s  %s",
-        name,
-        median(ms),
-        s[0],
-        s[s.length - 1],
-        heap,
-        outcome);
-  }
-
-  private static long median(long[] ms) {
-    long[] s = ms.clone();
-    Arrays.sort(s);
-    return s[s.length / 2];
-  }
-
-  private static long ms(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1_000_000;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    return ChildProcesses.row(36, name, ms, heap, outcome);
   }
 }

@@ -1,5 +1,9 @@
 package org.flashflow.bench.v3bw;
 
+import static org.flashflow.bench.ChildProcesses.deleteTree;
+import static org.flashflow.bench.ChildProcesses.median;
+import static org.flashflow.bench.ChildProcesses.ms;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -11,11 +15,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.Map;
+import org.flashflow.bench.ChildProcesses;
+import org.flashflow.bench.ChildProcesses.Child;
 import org.flashflow.coord.results.LatestResults;
 import org.flashflow.coord.results.LatestResultsCache;
 import org.flashflow.coord.results.ResultsLogReader;
@@ -80,7 +84,10 @@ public final class V3bwBench {
         }
       }
     }
-    Path dir = dirArg.isEmpty() ? Files.createTempDirectory("bench-v3bw") : Path.of(dirArg);
+    Path dir =
+        dirArg.isEmpty()
+            ? Files.createTempDirectory("bench-v3bw")
+            : Files.createDirectories(Path.of(dirArg));
     Path datadir = dir.resolve("data");
     Path resultsDir = datadir.resolve("results");
     Path log = resultsDir.resolve("results.log");
@@ -161,13 +168,14 @@ public final class V3bwBench {
       String launcherOutcome = "";
       for (int i = 0; i < runs; i++) {
         Child c =
-            child(dir, List.of("-Xmx" + childHeap, "-jar", jar, "v3bw", "-c", ini.toString()));
-        wall[i] = c.ms;
+            ChildProcesses.java(
+                dir, List.of("-Xmx" + childHeap, "-jar", jar, "v3bw", "-c", ini.toString()));
+        wall[i] = c.ms();
         outcome = c.outcome();
         if (!launcher.isEmpty()) {
           Child l =
               launched(dir, launcher, "-Xmx" + childHeap, List.of("v3bw", "-c", ini.toString()));
-          viaLauncher[i] = l.ms;
+          viaLauncher[i] = l.ms();
           launcherOutcome = l.outcome();
         }
       }
@@ -205,7 +213,7 @@ public final class V3bwBench {
     rows.add(row("streaming (V3bwGenerator), this JVM", streamMs, mb(streamHeap), "ok"));
     rows.add(row("read-all baseline, this JVM", naiveMs, mb(naiveHeap), "ok"));
     Child naiveChild =
-        child(
+        ChildProcesses.java(
             dir,
             List.of(
                 "-Xmx" + childHeap,
@@ -217,7 +225,7 @@ public final class V3bwBench {
     rows.add(
         row(
             "read-all baseline, new JVM -Xmx" + childHeap,
-            new long[] {naiveChild.ms},
+            new long[] {naiveChild.ms()},
             "-",
             naiveChild.outcome()));
 
@@ -261,31 +269,6 @@ public final class V3bwBench {
         (double) naiveHeap / Math.max(1, streamHeap));
   }
 
-  private record Child(long ms, int exit, String output) {
-    String outcome() {
-      if (output.contains("OutOfMemoryError")) {
-        return "exit " + exit + ": OutOfMemoryError";
-      }
-      return exit == 0 ? "ok" : "exit " + exit;
-    }
-  }
-
-  private static Child child(Path dir, List<String> args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(args);
-    Path out = dir.resolve("child.out");
-    long t = System.nanoTime();
-    Process p =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-    if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IOException("child did not finish: " + cmd);
-    }
-    long ms = ms(t);
-    return new Child(ms, p.exitValue(), Files.readString(out));
-  }
-
   private static void printTable(List<String> rows) {
     System.out.printf(
         Locale.ROOT,
@@ -308,34 +291,12 @@ public final class V3bwBench {
     List<String> cmd = new ArrayList<>();
     cmd.add(launcher);
     cmd.addAll(args);
-    Path out = dir.resolve("child.out");
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-    pb.environment().put("FLASHFLOW_JAVA_OPTS", javaOpts);
-    pb.environment()
-        .put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    long t = System.nanoTime();
-    Process p = pb.start();
-    if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IOException("child did not finish: " + cmd);
-    }
-    long ms = ms(t);
-    return new Child(ms, p.exitValue(), Files.readString(out));
+    return ChildProcesses.run(
+        dir, cmd, Map.of("FLASHFLOW_JAVA_OPTS", javaOpts, "JAVA", ChildProcesses.java()));
   }
 
   private static String row(String name, long[] ms, String heap, String outcome) {
-    long[] s = ms.clone();
-    java.util.Arrays.sort(s);
-    return String.format(
-        Locale.ROOT,
-        "%-48s %6d ms %6d ms %6d ms %10s  %s",
-        name,
-        median(ms),
-        s[0],
-        s[s.length - 1],
-        heap,
-        outcome);
+    return ChildProcesses.row(48, name, ms, heap, outcome);
   }
 
   private static String rowMs(String name, double[] us) {
@@ -350,16 +311,6 @@ public final class V3bwBench {
         s[s.length - 1] / 1e3,
         "-",
         s.length);
-  }
-
-  private static long median(long[] ms) {
-    long[] s = ms.clone();
-    java.util.Arrays.sort(s);
-    return s[s.length / 2];
-  }
-
-  private static long ms(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
   private static String mb(long bytes) {
@@ -386,13 +337,5 @@ public final class V3bwBench {
       }
     }
     return sum;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }
