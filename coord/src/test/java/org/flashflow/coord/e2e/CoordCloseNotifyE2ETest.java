@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.flashflow.common.testing.JdkTlsPeer;
-import org.flashflow.coord.e2e.FakeFlashFlowTor.Behaviour;
-import org.flashflow.coord.e2e.FakeFlashFlowTor.Relay;
 import org.flashflow.coord.e2e.TestMeasurer.Script;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,11 +35,7 @@ class CoordCloseNotifyE2ETest {
 
   @BeforeEach
   void setUp() throws Exception {
-    FakeFlashFlowTor tor = new FakeFlashFlowTor(true, 100);
-    tor.addRelay(new Relay("relay1", FP, 1000, 1000), Behaviour.HONEST);
-    coord = new CoordFixture(dir).attach(tor);
-    coord.trustedMeasurerKey("alice");
-    coord.trustedMeasurerKey("bob");
+    coord = CoordFixture.oneRelayTwoMeasurers(dir, FP);
   }
 
   @AfterEach

@@ -67,6 +67,20 @@ final class CoordFixture implements AutoCloseable {
     set("tor", "reconnect_max_backoff", "1");
   }
 
+  /**
+   * A coordinator with a fake tor that knows one honest relay {@code relay1} ({@code fp}, 1000 B/s)
+   * and trusts measurers alice and bob: what tests about the measurer peers themselves need.
+   */
+  static CoordFixture oneRelayTwoMeasurers(Path dir, String fp) throws IOException {
+    FakeFlashFlowTor tor = new FakeFlashFlowTor(true, 100);
+    tor.addRelay(
+        new FakeFlashFlowTor.Relay("relay1", fp, 1000, 1000), FakeFlashFlowTor.Behaviour.HONEST);
+    CoordFixture coord = new CoordFixture(dir).attach(tor);
+    coord.trustedMeasurerKey("alice");
+    coord.trustedMeasurerKey("bob");
+    return coord;
+  }
+
   /** Sets one config value (before {@link #start}). */
   CoordFixture set(String section, String key, String value) {
     ini.computeIfAbsent(section, s -> new LinkedHashMap<>()).put(key, value);

@@ -13,8 +13,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
-import org.flashflow.coord.e2e.FakeFlashFlowTor.Behaviour;
-import org.flashflow.coord.e2e.FakeFlashFlowTor.Relay;
 import org.flashflow.coord.e2e.TestMeasurer.Script;
 import org.flashflow.proto.ConnectToRelay;
 import org.junit.jupiter.api.AfterEach;
@@ -31,11 +29,7 @@ class CoordPeersE2ETest {
 
   @BeforeEach
   void setUp() throws Exception {
-    FakeFlashFlowTor tor = new FakeFlashFlowTor(true, 100);
-    tor.addRelay(new Relay("relay1", FP, 1000, 1000), Behaviour.HONEST);
-    coord = new CoordFixture(dir).attach(tor);
-    coord.trustedMeasurerKey("alice");
-    coord.trustedMeasurerKey("bob");
+    coord = CoordFixture.oneRelayTwoMeasurers(dir, FP);
   }
 
   @AfterEach
