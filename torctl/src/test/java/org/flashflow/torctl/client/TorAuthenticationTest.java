@@ -48,9 +48,7 @@ class TorAuthenticationTest {
     Path f = cookieFile(cookie((byte) 1));
     try (FakeTorServer tor =
             new FakeTorServer("COOKIE,SAFECOOKIE,NULL", cookie((byte) 1), f, null);
-        TorControlClient c =
-            TorControlClient.connect(
-                TorControlSettings.of(tor.endpoint()), new RecordingListener())) {
+        TorControlClient c = connect(tor)) {
       assertEquals("0.4.9.11", c.version());
       assertEquals(List.of("AUTHENTICATE"), authLines(tor));
     }
@@ -61,9 +59,7 @@ class TorAuthenticationTest {
     byte[] cookie = cookie((byte) 2);
     Path f = cookieFile(cookie);
     try (FakeTorServer tor = new FakeTorServer("COOKIE,SAFECOOKIE", cookie, f, null);
-        TorControlClient c =
-            TorControlClient.connect(
-                TorControlSettings.of(tor.endpoint()), new RecordingListener())) {
+        TorControlClient c = connect(tor)) {
       assertEquals("0.4.9.11", c.version());
       List<String> auth = authLines(tor);
       assertEquals(2, auth.size());
@@ -76,12 +72,7 @@ class TorAuthenticationTest {
   void safeCookieRejectsATorThatDoesNotKnowOurCookie() throws Exception {
     Path ours = cookieFile(cookie((byte) 3));
     try (FakeTorServer tor = new FakeTorServer("SAFECOOKIE", cookie((byte) 4), ours, null)) {
-      TorControlException e =
-          assertThrows(
-              TorControlException.class,
-              () ->
-                  TorControlClient.connect(
-                      TorControlSettings.of(tor.endpoint()), new RecordingListener()));
+      TorControlException e = assertThrows(TorControlException.class, () -> connect(tor));
       assertTrue(e.getMessage().contains("failed the SAFECOOKIE check"), e.getMessage());
       assertTrue(authLines(tor).stream().noneMatch(l -> l.startsWith("AUTHENTICATE")));
     }
@@ -92,9 +83,7 @@ class TorAuthenticationTest {
     byte[] cookie = cookie((byte) 5);
     Path f = cookieFile(cookie);
     try (FakeTorServer tor = new FakeTorServer("COOKIE", cookie, f, null);
-        TorControlClient c =
-            TorControlClient.connect(
-                TorControlSettings.of(tor.endpoint()), new RecordingListener())) {
+        TorControlClient c = connect(tor)) {
       assertEquals("0.4.9.11", c.version());
       assertEquals(
           List.of("AUTHENTICATE " + HexFormat.of().withUpperCase().formatHex(cookie)),
@@ -130,12 +119,7 @@ class TorAuthenticationTest {
   @Test
   void hashedPasswordWithoutPasswordSaysWhatToSet() throws Exception {
     try (FakeTorServer tor = new FakeTorServer("HASHEDPASSWORD", cookie((byte) 8), null, "pw")) {
-      TorControlException e =
-          assertThrows(
-              TorControlException.class,
-              () ->
-                  TorControlClient.connect(
-                      TorControlSettings.of(tor.endpoint()), new RecordingListener()));
+      TorControlException e = assertThrows(TorControlException.class, () -> connect(tor));
       assertTrue(
           e.getMessage()
               .endsWith(
@@ -170,12 +154,7 @@ class TorAuthenticationTest {
   void unreadableCookieFileIsNamed() throws Exception {
     Path missing = dir.resolve("missing-cookie");
     try (FakeTorServer tor = new FakeTorServer("COOKIE", cookie((byte) 11), missing, null)) {
-      TorControlException e =
-          assertThrows(
-              TorControlException.class,
-              () ->
-                  TorControlClient.connect(
-                      TorControlSettings.of(tor.endpoint()), new RecordingListener()));
+      TorControlException e = assertThrows(TorControlException.class, () -> connect(tor));
       assertTrue(
           e.getMessage().startsWith("cannot read cookie file " + missing + ": "), e.getMessage());
     }
@@ -196,5 +175,10 @@ class TorAuthenticationTest {
       assertTrue(
           e.getMessage().startsWith("cannot connect to tor at 127.0.0.1:" + port), e.getMessage());
     }
+  }
+
+  /** Connects to {@code tor} with the default settings (the client finds the cookie itself). */
+  private static TorControlClient connect(FakeTorServer tor) throws Exception {
+    return TorControlClient.connect(TorControlSettings.of(tor.endpoint()), new RecordingListener());
   }
 }
