@@ -246,8 +246,13 @@ public final class Planner {
     }
     Entry e = new Entry(r.fp(), kind, need);
     entries.put(r.fp(), e);
-    OptionalInt slot =
-        kind == Kind.SCHEDULED ? book.randomSlot(need, from, random) : book.firstSlot(need, from);
+    // First attempts keep off the period's last slots, which are left for retries; only when the
+    // rest is full do they go there too (docs/schedule.md, "Retry reserve").
+    int reserveStart = book.slots() - retryReserve();
+    OptionalInt slot = choose(kind, need, from, reserveStart);
+    if (slot.isEmpty()) {
+      slot = choose(kind, need, Math.max(from, reserveStart), book.slots());
+    }
     if (slot.isEmpty()) {
       e.state = State.UNPLACED;
       e.detail = "no slot left in the period with " + need + " bytes/s of free measurer capacity";
@@ -257,6 +262,21 @@ public final class Planner {
     e.slot = slot.getAsInt();
     book.reserve(e.slot, e.fp, need);
     return true;
+  }
+
+  private OptionalInt choose(Kind kind, long need, int from, int to) {
+    return kind == Kind.SCHEDULED
+        ? book.randomSlot(need, from, to, random)
+        : book.firstSlot(need, from, to);
+  }
+
+  /**
+   * How many slots at the end of the period first attempts keep off: one fewer than the attempts a
+   * relay has, so that a relay whose first attempt is in the last slot before them can still use
+   * all its retries, and a failure late in the period is not the end of the relay's period.
+   */
+  int retryReserve() {
+    return Math.max(0, Math.min(settings.maxAttempts() - 1, book.slots() / 10));
   }
 
   /**

@@ -74,7 +74,13 @@ final class SlotBook {
    * bounded and the choice is the same distribution either way.
    */
   OptionalInt randomSlot(long need, int from, Random random) {
-    int n = reserved.length - from;
+    return randomSlot(need, from, reserved.length, random);
+  }
+
+  /** As {@link #randomSlot(long, int, Random)}, among slots {@code from..to-1}. */
+  OptionalInt randomSlot(long need, int from, int to, Random random) {
+    int end = Math.min(to, reserved.length);
+    int n = end - from;
     if (n <= 0) {
       return OptionalInt.empty();
     }
@@ -86,7 +92,7 @@ final class SlotBook {
     }
     int[] room = new int[n];
     int count = 0;
-    for (int slot = from; slot < reserved.length; slot++) {
+    for (int slot = from; slot < end; slot++) {
       if (fits(slot, need)) {
         room[count++] = slot;
       }
@@ -96,7 +102,12 @@ final class SlotBook {
 
   /** The first slot from {@code from} on with room for {@code need}. */
   OptionalInt firstSlot(long need, int from) {
-    for (int slot = Math.max(0, from); slot < reserved.length; slot++) {
+    return firstSlot(need, from, reserved.length);
+  }
+
+  /** As {@link #firstSlot(long, int)}, among slots {@code from..to-1}. */
+  OptionalInt firstSlot(long need, int from, int to) {
+    for (int slot = Math.max(0, from); slot < Math.min(to, reserved.length); slot++) {
       if (fits(slot, need)) {
         return OptionalInt.of(slot);
       }

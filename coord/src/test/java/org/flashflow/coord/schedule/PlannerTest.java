@@ -316,12 +316,43 @@ class PlannerTest {
   }
 
   @Test
+  void firstAttemptsKeepOffTheLastSlotsUnlessTheRestIsFull() {
+    // 30 slots of 30 s and 4 attempts: the last 3 slots are kept for retries. 3 relays fit a slot.
+    Planner p = new Planner(settings("15 min", 30, 1.0, abc(1000)), new Random(3));
+    List<Relay> relays = new ArrayList<>();
+    for (int i = 1; i <= 81; i++) {
+      relays.add(known(i, 1000));
+    }
+    Planner.PlanSummary s = p.newPeriod(T0, relays, ABC);
+    assertEquals(3, p.retryReserve());
+    assertEquals(81, s.placedRandom());
+    for (Relay r : relays) {
+      int slot = p.entry(r.fp()).orElseThrow().slot();
+      assertTrue(slot < 27, r.fp() + " in slot " + slot);
+    }
+    // Slots 0-26 are full now: a relay that appears goes into the reserve rather than nowhere.
+    List<Relay> more = new ArrayList<>(relays);
+    more.add(known(82, 1000));
+    assertEquals(Map.of(fp(82), 27), p.consensusChanged(T0, more));
+    // The rest of the reserve is free for the retries of failures late in the period.
+    assertEquals(1000, p.reserved(27));
+    assertEquals(0, p.reserved(28));
+    assertEquals(0, p.reserved(29));
+  }
+
+  @Test
   void aRelayLargerThanAllMeasurersGetsAllOfThem() {
     Planner p = new Planner(settings("10 min", 60, 2.25, abc(1000)), new Random(1));
     Planner.PlanSummary s = p.newPeriod(T0, List.of(known(1, 5000), known(2, 10)), ABC);
     assertEquals(List.of(fp(1)), s.oversized());
     assertEquals(3000, p.entry(fp(1)).orElseThrow().need());
-    Instant at = T0.plusSeconds(60L * p.entry(fp(1)).orElseThrow().slot());
+    int slot = p.entry(fp(1)).orElseThrow().slot();
+    int other = p.entry(fp(2)).orElseThrow().slot();
+    if (other < slot) { // the small relay's measurement first, done before the large one's slot
+      p.due(T0.plusSeconds(60L * other), ABC);
+      p.ended(T0.plusSeconds(60L * other + 30), fp(2), new Outcome.Completed(10, 10));
+    }
+    Instant at = T0.plusSeconds(60L * slot);
     // Even with c gone, a and b are idle: measure with both rather than never.
     Start start =
         p.due(at, List.of("a", "b")).starts().stream()
