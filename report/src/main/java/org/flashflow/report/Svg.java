@@ -20,12 +20,17 @@ final class Svg {
    * hundred kB.
    */
   static String element(JFreeChart chart, String id) {
-    SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
+    return element(chart, id, WIDTH, HEIGHT);
+  }
+
+  /** As {@link #element(JFreeChart, String)}, {@code width} by {@code height} pixels. */
+  static String element(JFreeChart chart, String id, int width, int height) {
+    SVGGraphics2D g = new SVGGraphics2D(width, height);
     g.setDefsKeyPrefix(id + "-");
     g.setGeomDoubleConverter(Svg::hundredths);
     g.setTransformDoubleConverter(Svg::hundredths);
     g.setRenderingHint(SVGHints.KEY_DRAW_STRING_TYPE, SVGHints.VALUE_DRAW_STRING_TYPE_STANDARD);
-    chart.draw(g, new Rectangle(0, 0, WIDTH, HEIGHT));
+    chart.draw(g, new Rectangle(0, 0, width, height));
     return g.getSVGElement(id);
   }
 

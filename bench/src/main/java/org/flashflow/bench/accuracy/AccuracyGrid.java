@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.flashflow.bench.svg.Heatmap;
+import org.flashflow.report.Heatmap;
 import org.flashflow.testnet.Behaviour;
 import org.flashflow.testnet.Cells;
 import org.flashflow.testnet.Fingerprints;
@@ -110,6 +110,13 @@ public final class AccuracyGrid {
       System.err.println("bench-accuracy-grid: " + e.getMessage());
       System.err.println(GridOptions.USAGE);
       System.exit(2);
+      return;
+    }
+    if (o.renderTable().isPresent()) {
+      Path svg =
+          o.svg().orElseThrow(() -> new IllegalArgumentException("--render-table needs --svg"));
+      Files.writeString(svg, heatmap(o, readTable(o.renderTable().get())), StandardCharsets.UTF_8);
+      System.out.printf(Locale.ROOT, "Heatmap: %s%n", svg);
       return;
     }
     Path tmp = Files.createTempDirectory("ff-accuracy-grid-");
@@ -252,7 +259,9 @@ public final class AccuracyGrid {
     printCells(byCell);
     printSmallest(o, byCell);
     Path svg = o.svg().orElse(tmp.resolve("accuracy-grid.svg"));
-    Files.writeString(svg, heatmap(o, byCell), StandardCharsets.UTF_8);
+    Map<Key, CellSummary> summaries = new LinkedHashMap<>();
+    byCell.forEach((k, m) -> summaries.put(k, CellSummary.of(Stats.of(m))));
+    Files.writeString(svg, heatmap(o, summaries), StandardCharsets.UTF_8);
     System.out.printf(Locale.ROOT, "%nHeatmap: %s%nmachine load at the end: %s%n", svg, loadavg());
   }
 
@@ -418,17 +427,65 @@ public final class AccuracyGrid {
     }
   }
 
-  static String heatmap(GridOptions o, Map<Key, List<Measured>> cells) {
+  /** What the heatmap shows of a cell. */
+  record CellSummary(double share5, double share10, double liarMax, boolean liarOk) {
+    static CellSummary of(Stats s) {
+      return new CellSummary(s.share5(), s.share10(), s.liarMax(), s.liarOk());
+    }
+  }
+
+  /**
+   * The cells of a saved run's whole-grid table (the lines after "=== The whole grid ===" that
+   * {@link #printCells} wrote), for drawing its heatmap again.
+   */
+  static Map<Key, CellSummary> readTable(Path runOutput) throws IOException {
+    List<String> lines = Files.readAllLines(runOutput, StandardCharsets.UTF_8);
+    int start = lines.indexOf("=== The whole grid ===");
+    if (start < 0) {
+      throw new IOException(runOutput + " has no line \"=== The whole grid ===\"");
+    }
+    Map<Key, CellSummary> cells = new LinkedHashMap<>();
+    for (String line : lines.subList(start + 1, lines.size())) {
+      if (!line.matches("\\| \\d+ \\| \\d+ \\| .*")) {
+        if (!cells.isEmpty() && line.isBlank()) {
+          break; // the end of the table
+        }
+        continue;
+      }
+      String[] f = line.substring(1, line.length() - 1).split("\\|");
+      Key key =
+          new Key(
+              Integer.parseInt(f[0].strip()),
+              Integer.parseInt(f[1].strip()),
+              f[2].strip(),
+              Integer.parseInt(f[3].strip()));
+      double liar = Double.parseDouble(f[10].strip());
+      cells.put(
+          key,
+          new CellSummary(percent(f[6]), percent(f[7]), liar, !(liar > LIAR_LIMIT * LIAR_NOISE)));
+    }
+    if (cells.isEmpty()) {
+      throw new IOException(runOutput + ": no cells in the whole-grid table");
+    }
+    return cells;
+  }
+
+  private static double percent(String field) {
+    String v = field.strip();
+    return Double.parseDouble(v.substring(0, v.length() - 1)) / 100;
+  }
+
+  static String heatmap(GridOptions o, Map<Key, CellSummary> cells) {
     List<String> columns = new ArrayList<>();
     for (int rtt : o.rtts()) {
       for (int c : o.circs()) {
-        columns.add(rtt + " ms\n" + c + " circuits");
+        columns.add(rtt + " ms, " + c + " circ");
       }
     }
     List<String> rows = new ArrayList<>();
     for (int cap : o.capacities()) {
       for (String bg : o.backgrounds()) {
-        rows.add(cap + " Mbit/s\n" + bg);
+        rows.add(cap + " Mbit/s " + bg);
       }
     }
     Heatmap.Cell[][] grid = new Heatmap.Cell[rows.size()][columns.size()];
@@ -438,22 +495,17 @@ public final class AccuracyGrid {
         int c = 0;
         for (int rtt : o.rtts()) {
           for (int circs : o.circs()) {
-            List<Measured> m = cells.get(new Key(rtt, cap, bg, circs));
-            if (m == null) {
-              grid[r][c] = new Heatmap.Cell("#dddddd", List.of("-"));
-            } else {
-              Stats s = Stats.of(m);
-              double share = s.share5();
-              String fill = s.liarOk() ? Heatmap.redYellowGreen((share - 0.5) / 0.5) : "#7b3294";
-              grid[r][c] =
-                  new Heatmap.Cell(
-                      fill,
-                      List.of(
-                          String.format(Locale.ROOT, "%.0f%%", 100 * share),
-                          String.format(Locale.ROOT, "10%%: %.0f%%", 100 * s.share10()),
-                          String.format(Locale.ROOT, "liar %.2f", s.liarMax())));
-            }
-            c++;
+            CellSummary s = cells.get(new Key(rtt, cap, bg, circs));
+            grid[r][c++] =
+                s == null
+                    ? Heatmap.Cell.empty()
+                    : new Heatmap.Cell(
+                        s.share5(),
+                        !s.liarOk(),
+                        List.of(
+                            String.format(Locale.ROOT, "%.0f%%", 100 * s.share5()),
+                            String.format(Locale.ROOT, "10%%: %.0f%%", 100 * s.share10()),
+                            String.format(Locale.ROOT, "liar %.2f", s.liarMax())));
           }
         }
         r++;
@@ -464,6 +516,7 @@ public final class AccuracyGrid {
         columns,
         rows,
         grid,
+        0.5,
         List.of(
             "Each cell: share of honest estimates within 5% (bold), within 10%, and the largest"
                 + " liar estimate / true capacity (limit 1/(1-r) = 1.33).",

@@ -25,6 +25,8 @@ import java.util.Optional;
  *     the emulator can carry; 0 to skip
  * @param seed of the relays' capacities and backgrounds
  * @param svg where to write the heatmap; empty: into the run's temp directory
+ * @param renderTable a saved run's output: measure nothing, draw the heatmap of its whole-grid
+ *     table into {@code svg} (the other options must be the run's, for the notes)
  */
 record GridOptions(
     int duration,
@@ -42,12 +44,14 @@ record GridOptions(
     int maxCircuits,
     int ceilingMbit,
     long seed,
-    Optional<Path> svg) {
+    Optional<Path> svg,
+    Optional<Path> renderTable) {
   static final String USAGE =
       "usage: bench-accuracy-grid [--duration=30] [--rtts=10,100,300] [--capacities=1,10,100,500]"
           + " [--circs=10,40,160] [--backgrounds=steady,bursty] [--rounds=3,3,2,1] [--honest=3]"
           + " [--cpu-bound=1] [--liars=1] [--jitter=10] [--parallel=16] [--max-load=200]"
-          + " [--max-circuits=1600] [--ceiling=1000] [--seed=316] [--svg=FILE]\n"
+          + " [--max-circuits=1600] [--ceiling=1000] [--seed=316] [--svg=FILE]"
+          + " [--render-table=RUN_OUTPUT]\n"
           + "  --rounds: per capacity, times each relay is measured; --jitter: % of the rtt;\n"
           + "  --max-load: Mbit/s of relay capacity measured at once; --ceiling: Mbit/s of a relay"
           + " measured alone first (0: skip)";
@@ -100,6 +104,7 @@ record GridOptions(
     int ceiling = 1000;
     long seed = 316;
     Optional<Path> svg = Optional.empty();
+    Optional<Path> renderTable = Optional.empty();
     for (String a : args) {
       int eq = a.indexOf('=');
       if (!a.startsWith("--") || eq < 0) {
@@ -124,6 +129,7 @@ record GridOptions(
         case "ceiling" -> ceiling = number(key, v);
         case "seed" -> seed = number(key, v);
         case "svg" -> svg = Optional.of(Path.of(v));
+        case "render-table" -> renderTable = Optional.of(Path.of(v));
         default -> throw new IllegalArgumentException("unknown option --" + key);
       }
     }
@@ -151,7 +157,8 @@ record GridOptions(
         maxCircuits,
         ceiling,
         seed,
-        svg);
+        svg,
+        renderTable);
   }
 
   private static int number(String key, String v) {
