@@ -17,8 +17,8 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import org.flashflow.common.loop.ManualLoop;
-import org.flashflow.coord.schedule.Capacities;
 import org.flashflow.coord.schedule.Planner;
+import org.flashflow.coord.schedule.ScheduleFixtures;
 import org.flashflow.coord.schedule.ScheduleRunner;
 import org.flashflow.coord.schedule.ScheduleSettings;
 import org.flashflow.coord.schedule.ScheduleState;
@@ -151,18 +151,8 @@ class UnresponsiveMeasurerScheduleTest {
   }
 
   private ScheduleRunner runner() {
-    ScheduleSettings settings =
-        new ScheduleSettings(
-            PERIOD,
-            SLOT,
-            2.25,
-            10,
-            ScheduleSettings.LIMIT_FRACTION,
-            true,
-            ScheduleSettings.Prior.ADVERTISED,
-            ScheduleSettings.MAX_ATTEMPTS,
-            // 2.5 MB/s each: one relay of 1 MB/s (2.25 MB/s needed) per measurer and slot.
-            new Capacities(Map.of("alice", 5 * MB / 2, "bob", 5 * MB / 2), 100));
+    // 2.5 MB/s each: one relay of 1 MB/s (2.25 MB/s needed) per measurer and slot.
+    ScheduleSettings settings = ScheduleFixtures.SETTINGS;
     List<Planner.Relay> relays = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       relays.add(

@@ -24,16 +24,16 @@ import org.flashflow.coord.core.StartCallback;
  * measurers of 2.5 MB/s each (two relays of 1 MB/s, planned at 2.25 MB/s, per slot), and a fake
  * coordinator core that measures in 20 s.
  */
-final class ScheduleFixtures {
-  static final Duration PERIOD = Duration.ofMinutes(10);
-  static final Duration SLOT = Duration.ofSeconds(30);
-  static final Duration MEASUREMENT = Duration.ofSeconds(20);
+public final class ScheduleFixtures {
+  public static final Duration PERIOD = Duration.ofMinutes(10);
+  public static final Duration SLOT = Duration.ofSeconds(30);
+  public static final Duration MEASUREMENT = Duration.ofSeconds(20);
 
   /** 5 s into a period: the first slot is already under way, the schedule starts at slot 1. */
-  static final Instant T0 = Instant.parse("2030-01-01T00:00:05Z");
+  public static final Instant T0 = Instant.parse("2030-01-01T00:00:05Z");
 
-  static final long MB = 1_000_000;
-  static final ScheduleSettings SETTINGS =
+  public static final long MB = 1_000_000;
+  public static final ScheduleSettings SETTINGS =
       new ScheduleSettings(
           PERIOD,
           SLOT,
@@ -48,7 +48,7 @@ final class ScheduleFixtures {
   private ScheduleFixtures() {}
 
   /** {@code n} fingerprints, A0 upwards. */
-  static List<String> fingerprints(int n) {
+  public static List<String> fingerprints(int n) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       out.add(String.format(Locale.ROOT, "%040X", 0xA0 + i));
@@ -57,7 +57,7 @@ final class ScheduleFixtures {
   }
 
   /** Relays of 1 MB/s consensus bandwidth without an estimate. */
-  static List<Planner.Relay> relays(List<String> fps) {
+  public static List<Planner.Relay> relays(List<String> fps) {
     return fps.stream()
         .map(fp -> new Planner.Relay(fp, OptionalDouble.empty(), OptionalLong.of(MB)))
         .toList();
