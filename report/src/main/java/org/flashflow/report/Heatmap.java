@@ -78,19 +78,6 @@ public final class Heatmap {
       Cell[][] cells,
       double low,
       List<String> notes) {
-    JFreeChart chart = chart(title, columns, rows, cells, low, notes);
-    int width = Math.max(Svg.WIDTH, 150 + 120 * columns.size());
-    int height = 160 + 16 * notes.size() + 64 * rows.size();
-    return Svg.element(chart, "heatmap", width, height) + "\n";
-  }
-
-  static JFreeChart chart(
-      String title,
-      List<String> columns,
-      List<String> rows,
-      Cell[][] cells,
-      double low,
-      List<String> notes) {
     if (cells.length != rows.size()) {
       throw new IllegalArgumentException(rows.size() + " rows, but cells for " + cells.length);
     }
@@ -156,7 +143,9 @@ public final class Heatmap {
       t.setHorizontalAlignment(HorizontalAlignment.LEFT);
       chart.addSubtitle(t);
     }
-    return chart;
+    int width = Math.max(Svg.WIDTH, 150 + 120 * columns.size());
+    int height = 160 + 16 * notes.size() + 64 * rows.size();
+    return Svg.element(chart, "heatmap", width, height) + "\n";
   }
 
   private static double clamp(double share) {
