@@ -245,11 +245,6 @@ public final class ScheduleRunner implements MeasurementObserver {
                   ? OptionalDouble.of(Estimate.estimate(record))
                   : OptionalDouble.empty();
           out.put(fp, Outcome.of(record, estimate));
-          log.info(
-              "relay {}: measurement {} ended before the restart ({}), not measured again",
-              fp,
-              record.measId(),
-              record.completed() ? "completed" : "failed");
         });
     return out;
   }
@@ -266,6 +261,13 @@ public final class ScheduleRunner implements MeasurementObserver {
         Planner p = Planner.restore(settings, random, s, now, endedMeanwhile);
         if (p.isCurrent(now)) {
           planner = p;
+          endedMeanwhile.forEach(
+              (fp, o) ->
+                  log.info(
+                      "relay {}: its measurement ended before the restart ({}, results log);"
+                          + " taken as ended rather than measured again",
+                      fp,
+                      o instanceof Outcome.Failed f ? "failed: " + f.reason() : "completed"));
           log.info(
               "resuming the schedule of period {} from the state file: {}",
               s.period(),
